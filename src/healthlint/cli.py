@@ -1,0 +1,173 @@
+"""Command line: arguments → Linter → formatter. No lint logic lives here.
+
+    healthlint [OPTIONS] [PATH ...]     lint files and folders (``-`` reads standard input)
+    healthlint rules                    list the rules
+    healthlint explain RULE             what a rule checks, why, and what to write instead
+    healthlint test-rules [DIR ...]     run the rules' own examples
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+
+from healthlint import __version__
+from healthlint.diagnostics import Severity
+from healthlint.errors import HealthlintError
+from healthlint.formatters import FORMATTERS, Summary
+from healthlint.pipeline import FileError, Linter
+
+EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+
+_EPILOG = """\
+commands:
+  healthlint rules               list the rules, their severities and kinds
+  healthlint explain RULE        what RULE checks, why it matters, examples
+  healthlint test-rules [DIR]    run every rule's examples (the built-in pack and DIR)
+
+exit status:
+  0  no finding at or above --fail-on
+  1  findings at or above --fail-on
+  2  usage, configuration or rule error, or a file that could not be read
+
+examples:
+  healthlint articles/
+  healthlint --format json post.md
+  cat post.md | healthlint - --stdin-filename post.md
+"""
+
+
+def _csv(value: str) -> list[str]:
+    return [v.strip() for v in value.split(",") if v.strip()]
+
+
+def _lint_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="healthlint",
+        description="Lint health content for unsupported cure claims, unqualified safety claims, "
+                    "undisclosed affiliate links and missing clinician referrals.",
+        epilog=_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("paths", nargs="*", metavar="PATH",
+                   help="files or folders to lint (folders: *.md, *.markdown, *.txt); - for standard input")
+    p.add_argument("--format", choices=sorted(FORMATTERS), default="text", help="output format (default: text)")
+    p.add_argument("--fail-on", choices=["error", "warning", "info"], default="error",
+                   help="lowest severity that makes the exit status 1 (default: error)")
+    p.add_argument("--select", type=_csv, default=[], metavar="RULES", help="only these rules (comma-separated)")
+    p.add_argument("--ignore", type=_csv, default=[], metavar="RULES", help="skip these rules (comma-separated)")
+    p.add_argument("--rules", action="append", default=[], metavar="DIR", help="add a rule pack folder (repeatable)")
+    p.add_argument("--stdin-filename", metavar="NAME", help="the name to report for standard input "
+                   "(its extension picks Markdown or text)")
+    p.add_argument("--color", choices=["auto", "always", "never"], default="auto",
+                   help="colour text output (auto: on a terminal unless NO_COLOR is set)")
+    p.add_argument("--version", action="version", version=f"healthlint {__version__}")
+    return p
+
+
+def _use_color(choice: str, stream) -> bool:
+    if choice != "auto":
+        return choice == "always"
+    return not os.environ.get("NO_COLOR") and hasattr(stream, "isatty") and stream.isatty()
+
+
+def _lint(argv: list[str]) -> int:
+    args = _lint_parser().parse_args(argv)
+    if not args.paths:
+        _lint_parser().print_usage(sys.stderr)
+        sys.stderr.write("healthlint: error: no PATH given (use - for standard input)\n")
+        return EXIT_ERROR
+    linter = Linter(args.rules, args.select, args.ignore)
+    diagnostics, errors, files = [], [], 0
+    paths = [p for p in args.paths if p != "-"]
+    if "-" in args.paths:
+        text = sys.stdin.buffer.read()
+        from healthlint.sources import UnreadableFile, decode
+
+        name = args.stdin_filename or "<stdin>"
+        try:
+            diagnostics.extend(linter.lint_text(decode(text), name))
+            files += 1
+        except UnreadableFile as e:
+            errors.append(FileError(name, str(e)))
+    if paths:
+        result = linter.lint_paths(paths)
+        diagnostics.extend(result.diagnostics)
+        errors.extend(result.errors)
+        files += result.files
+
+    for error in errors:
+        sys.stderr.write(f"{error.path}: error: {error.reason}\n")
+    formatter = FORMATTERS[args.format](sys.stdout, sys.stderr, _use_color(args.color, sys.stdout))
+    summary = Summary(files=files, unreadable=errors)
+    formatter.start()
+    for d in sorted(diagnostics):
+        summary.count(d)
+        formatter.handle(d)
+    formatter.finish(summary)
+    if errors:
+        return EXIT_ERROR
+    threshold = Severity.parse(args.fail_on)
+    return EXIT_FINDINGS if any(d.severity >= threshold for d in diagnostics) else EXIT_OK
+
+
+def _rules(argv: list[str]) -> int:
+    p = argparse.ArgumentParser(prog="healthlint rules", description="List the rules.")
+    p.add_argument("--rules", action="append", default=[], metavar="DIR", help="add a rule pack folder")
+    args = p.parse_args(argv)
+    linter = Linter(args.rules)
+    width = max(len(r.id) for r in linter.rules)
+    for rule in sorted(linter.rules, key=lambda r: r.id):
+        summary = rule.description.strip().split("\n")[0]
+        sys.stdout.write(f"{rule.id:{width}}  {str(rule.severity):7}  {rule.kind:8}  {summary}\n")
+    return EXIT_OK
+
+
+def _explain(argv: list[str]) -> int:
+    from healthlint.explain import explain
+
+    p = argparse.ArgumentParser(prog="healthlint explain", description="Explain a rule.")
+    p.add_argument("rule")
+    p.add_argument("--rules", action="append", default=[], metavar="DIR", help="add a rule pack folder")
+    args = p.parse_args(argv)
+    linter = Linter(args.rules)
+    rule = linter.pack.rules.get(args.rule)
+    if rule is None:
+        raise HealthlintError(f"unknown rule {args.rule!r}; see `healthlint rules`")
+    sys.stdout.write(explain(rule))
+    return EXIT_OK
+
+
+def _test_rules(argv: list[str]) -> int:
+    from healthlint.examples import run_examples
+
+    p = argparse.ArgumentParser(prog="healthlint test-rules",
+                                description="Run every rule's examples: 'fail' must report, 'pass' must not.")
+    p.add_argument("dirs", nargs="*", metavar="DIR", help="rule pack folders to add to the built-in pack")
+    args = p.parse_args(argv)
+    linter = Linter(args.dirs)
+    count, failures = run_examples(linter)
+    missing = [r.id for r in linter.rules if not (r.examples.fail or r.examples.pass_)]
+    for failure in failures:
+        sys.stdout.write(failure.describe() + "\n")
+    for rule_id in missing:
+        sys.stdout.write(f"{rule_id}: has no examples\n")
+    sys.stdout.write(f"{count - len(failures)} passed, {len(failures)} failed\n")
+    return EXIT_FINDINGS if failures or missing else EXIT_OK
+
+
+COMMANDS = {"rules": _rules, "explain": _explain, "test-rules": _test_rules}
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else list(argv)
+    try:
+        if argv and argv[0] in COMMANDS:
+            return COMMANDS[argv[0]](argv[1:])
+        return _lint(argv)
+    except HealthlintError as e:
+        sys.stderr.write(f"healthlint: error: {e}\n")
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        sys.stderr.write("healthlint: interrupted\n")
+        return 130
+    except BrokenPipeError:
+        return EXIT_ERROR

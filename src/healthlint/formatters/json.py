@@ -1,0 +1,24 @@
+"""One JSON object: ``diagnostics`` (path, line, column, end_line, end_column, rule, severity, message),
+``summary`` and ``errors`` (files that could not be read)."""
+from __future__ import annotations
+
+import json
+
+from healthlint.formatters.base import Formatter, Summary
+
+
+class JsonFormatter(Formatter):
+    def start(self) -> None:
+        self.items = []
+
+    def handle(self, d) -> None:
+        self.items.append(d.to_dict())
+
+    def finish(self, summary: Summary) -> None:
+        doc = {
+            "diagnostics": self.items,
+            "summary": summary.to_dict(),
+            "errors": [{"path": e.path, "reason": e.reason} for e in summary.unreadable],
+        }
+        json.dump(doc, self.out, indent=2, ensure_ascii=False)
+        self.out.write("\n")

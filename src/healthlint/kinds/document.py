@@ -1,0 +1,66 @@
+"""Kind ``document``: a trigger present and a required pattern absent, anywhere in the document.
+
+For what a whole document must contain once it says something: a clinician
+referral once it gives health advice. The requirement is also met by a
+non-empty front-matter field named in ``front_matter``. One diagnostic per
+document, at its first line.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from healthlint.kinds.matching import SentenceMatcher, in_scope
+from healthlint.rules import schema
+from healthlint.rules.schema import Field
+
+FIELDS = {
+    "trigger": Field(schema.checks, required=True, doc="what makes the requirement apply"),
+    "trigger_unless": Field(schema.exceptions, default=(), doc="exceptions for the trigger"),
+    "min_triggers": Field(schema.integer, default=1, doc="how many trigger sentences it takes"),
+    "require": Field(schema.checks, required=True, doc="what satisfies the requirement"),
+    "require_unless": Field(schema.exceptions, default=(), doc="exceptions for the requirement"),
+    "front_matter": Field(schema.text_list, default=(), doc="front-matter fields that also satisfy it"),
+    "clause_breaks": Field(schema.pattern, default=None, doc="what separates clauses"),
+}
+
+
+def front_matter_satisfies(document, fields) -> bool:
+    for name in fields:
+        value = document.front_matter.get(name)
+        if value not in (None, False, "", [], {}):
+            return True
+    return False
+
+
+@dataclass(frozen=True)
+class DocumentKind:
+    trigger: SentenceMatcher
+    require: SentenceMatcher
+    min_triggers: int
+    front_matter: tuple[str, ...]
+
+    @classmethod
+    def build(cls, values: dict, defaults: dict) -> "DocumentKind":
+        breaks = values["clause_breaks"] or defaults["clause_breaks"]
+        return cls(
+            SentenceMatcher(values["trigger"], values["trigger_unless"], breaks),
+            SentenceMatcher(values["require"], values["require_unless"], breaks),
+            max(1, values["min_triggers"]),
+            values["front_matter"],
+        )
+
+    def run(self, document, rule):
+        if front_matter_satisfies(document, self.front_matter):
+            return
+        prose = document.prose
+        triggers = 0
+        for sentence in document.sentences:
+            if self.require.first(prose, sentence.start, sentence.end):
+                return
+            if triggers < self.min_triggers and in_scope(sentence, rule.scopes):
+                if self.trigger.first(prose, sentence.start, sentence.end):
+                    triggers += 1
+        if triggers >= self.min_triggers:
+            end = document.lines.starts[1] - 1 if document.lines.line_count > 1 else len(document.source)
+            end = len(document.source[:end].rstrip("\r\n"))
+            yield 0, max(end, 0), rule.message

@@ -1,0 +1,149 @@
+"""Loading rule packs: vocabularies first, then one rule per YAML file, all validated.
+
+A pack is a folder: ``vocabularies/*.yaml`` (each a named term list or regex)
+and ``*.yaml`` rule files. Packs load in order (the built-in pack first); a
+later pack may add rules and vocabularies and may redefine a vocabulary, but
+a rule id may be defined once. Every error names ``file:line:column``.
+"""
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+
+from ruamel.yaml import YAML
+from ruamel.yaml.error import MarkedYAMLError, YAMLError
+
+from healthlint.diagnostics import Severity
+from healthlint.errors import RuleError
+from healthlint.kinds import KINDS
+from healthlint.rules.model import Rule
+from healthlint.rules.schema import COMMON_FIELDS, Field, Reader, boolean, choice, text, text_list
+from healthlint.rules.vocabulary import Vocabulary, build_fragment
+
+MAX_RULE_FILE_BYTES = 1_000_000
+
+_VOCABULARY_FIELDS = {
+    "name": Field(text, required=True, doc="the name rules use, as {name}"),
+    "description": Field(text, required=True, doc="what the list holds and where it comes from"),
+    "inflect": Field(choice("verb", "noun", "none"), default="none", doc="inflect plain terms as verbs or nouns"),
+    "terms": Field(text_list, default=(), doc="the phrases; plain words, or regex fragments"),
+    "pattern": Field(text, default=None, doc="one regular expression instead of terms"),
+    "whole_words": Field(boolean, default=True, doc="terms match only as whole words"),
+}
+
+
+def builtin_pack_dir() -> Path:
+    """The shipped rule pack: inside the installed wheel, or ``rules/`` of a source checkout."""
+    shipped = resources.files("healthlint") / "_pack"
+    if shipped.is_dir():
+        return Path(str(shipped))
+    return Path(__file__).resolve().parents[3] / "rules"
+
+
+def _load_yaml(path: Path):
+    try:
+        raw = path.read_bytes()
+    except OSError as e:
+        raise RuleError(str(path), 1, 1, f"cannot read: {e.strerror or e}") from None
+    if len(raw) > MAX_RULE_FILE_BYTES:
+        raise RuleError(str(path), 1, 1, f"rule file is larger than {MAX_RULE_FILE_BYTES} bytes")
+    try:
+        source = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        raise RuleError(str(path), 1, 1, f"not UTF-8 ({e.reason} at byte {e.start})") from None
+    yaml = YAML(typ="rt", pure=True)
+    yaml.allow_duplicate_keys = False
+    try:
+        return yaml.load(io.StringIO(source))
+    except MarkedYAMLError as e:
+        mark = e.problem_mark or e.context_mark
+        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        raise RuleError(str(path), line, col, f"invalid YAML: {e.problem or e.context}") from None
+    except YAMLError as e:
+        raise RuleError(str(path), 1, 1, f"invalid YAML: {e}") from None
+
+
+@dataclass
+class RulePack:
+    """The loaded rules, by id, and the vocabularies they were built from."""
+
+    rules: dict[str, Rule] = field(default_factory=dict)
+    vocabularies: dict[str, Vocabulary] = field(default_factory=dict)
+    _cache: dict = field(default_factory=dict, repr=False)
+
+    def fragments(self) -> dict[str, str]:
+        return {name: v.fragment for name, v in self.vocabularies.items()}
+
+    def add_dir(self, folder: Path) -> None:
+        folder = Path(folder)
+        if not folder.is_dir():
+            raise RuleError(str(folder), 1, 1, "rule pack folder does not exist")
+        vocab_dir = folder / "vocabularies"
+        if vocab_dir.is_dir():
+            for path in sorted(vocab_dir.glob("*.yaml")):
+                self._add_vocabulary(path)
+        for path in sorted(folder.glob("*.yaml")):
+            self._add_rule(path)
+
+    def _add_vocabulary(self, path: Path) -> None:
+        node = _load_yaml(path)
+        reader = Reader(str(path), self.fragments(), self._cache)
+        values = reader.fields(node, _VOCABULARY_FIELDS, "a vocabulary")
+        if values["pattern"] is not None and values["terms"]:
+            raise reader.error(node, "pattern", "a vocabulary has either 'terms' or 'pattern', not both")
+        if values["pattern"] is not None:
+            fragment = "(?:" + reader.expand(values["pattern"], node, "pattern") + ")"
+            reader.compile(fragment, node, "pattern")
+        elif values["terms"]:
+            how = None if values["inflect"] == "none" else values["inflect"]
+            fragment = build_fragment(values["terms"], how, values["whole_words"])
+            reader.compile(fragment, node, "terms")
+        else:
+            raise reader.error(node, None, "a vocabulary needs 'terms' or 'pattern'")
+        self.vocabularies[values["name"]] = Vocabulary(
+            values["name"], values["description"], fragment, values["terms"], str(path))
+
+    def _add_rule(self, path: Path) -> None:
+        node = _load_yaml(path)
+        reader = Reader(str(path), self.fragments(), self._cache)
+        if not isinstance(node, dict):
+            raise RuleError(str(path), 1, 1, "a rule file must be a mapping")
+        kind_name = node.get("kind")
+        if not isinstance(kind_name, str) or kind_name not in KINDS:
+            if kind_name is None:
+                specs = COMMON_FIELDS  # reports the missing 'kind'
+            else:
+                raise reader.error(node, "kind", f"unknown rule kind {kind_name!r}; kinds are {', '.join(KINDS)}")
+        else:
+            specs = {**COMMON_FIELDS, **KINDS[kind_name][0]}
+        values = reader.fields(node, specs, "a rule")
+        if values["id"] in self.rules:
+            raise reader.error(node, "id", f"rule id {values['id']!r} is already defined in {self.rules[values['id']].path}")
+        defaults = {"clause_breaks": reader.compile("{clause_breaks}", node, "clause_breaks")
+                    if "clause_breaks" in self.vocabularies else reader.compile(r"[,;:()]", node, None)}
+        checker = KINDS[kind_name][1].build(values, defaults)
+        examples = values["examples"]
+        if not examples.fail and not examples.pass_:
+            raise reader.error(node, "examples", "a rule needs at least one example under 'fail' or 'pass'")
+        self.rules[values["id"]] = Rule(
+            id=values["id"], kind=kind_name, severity=Severity.parse(values["severity"]),
+            message=values["message"], description=values["description"], examples=examples,
+            scopes=values["scopes"], check=checker, instead=values["instead"],
+            references=values["references"], path=str(path), line=getattr(node.lc, "line", 0) + 1,
+        )
+
+
+def load_pack(folder) -> RulePack:
+    return load_packs([folder], builtin=False)
+
+
+def load_packs(extra_dirs=(), builtin: bool = True) -> RulePack:
+    """The built-in pack (unless ``builtin`` is false), then each extra folder in order."""
+    pack = RulePack()
+    if builtin:
+        pack.add_dir(builtin_pack_dir())
+    for folder in extra_dirs:
+        pack.add_dir(Path(folder))
+    return pack

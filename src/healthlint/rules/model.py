@@ -1,0 +1,56 @@
+"""The compiled, immutable form of a rule and of the pattern checks rule kinds share."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import regex
+
+from healthlint.diagnostics import Severity
+
+# Where an exception is looked for, relative to the match it may cancel.
+EXCEPTION_SCOPES = ("sentence", "clause", "preceding", "following", "before", "after", "match")
+
+
+@dataclass(frozen=True)
+class Exception_:
+    """A pattern that, found in ``scope`` around a match, cancels it."""
+
+    pattern: regex.Pattern
+    scope: str = "sentence"
+
+
+@dataclass(frozen=True)
+class Check:
+    """A pattern to find, with exceptions of its own (the rule's apply as well)."""
+
+    pattern: regex.Pattern
+    unless: tuple[Exception_, ...] = ()
+
+
+@dataclass(frozen=True)
+class Examples:
+    fail: tuple[str, ...] = ()
+    pass_: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One rule: its documentation, and a kind-specific ``check`` built when it loaded."""
+
+    id: str
+    kind: str
+    severity: Severity
+    message: str
+    description: str
+    examples: Examples
+    scopes: frozenset[str]
+    check: Any = field(compare=False, repr=False)  # a kinds.* checker with .run(document)
+    instead: str = ""
+    references: tuple[str, ...] = ()
+    path: str = ""
+    line: int = 0
+
+    def run(self, document):
+        """Yield ``(start, end, message)`` for each finding in ``document``."""
+        return self.check.run(document, self)

@@ -1,0 +1,244 @@
+"""The rule file schema: typed fields, validated with the position of every mistake.
+
+Each rule kind declares its own fields (``kinds.*.FIELDS``); the fields every
+rule has are :data:`COMMON_FIELDS`. Values are checked and compiled here, so
+rules and kinds never validate their own configuration.
+"""
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass
+from typing import Any, Callable
+
+import regex
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+
+from healthlint.errors import RuleError
+from healthlint.rules.model import EXCEPTION_SCOPES, Check, Exception_, Examples
+from healthlint.text.document import SCOPES
+
+_VOCAB_REF = regex.compile(r"\{([a-z][a-z0-9_]*)\}")
+RULE_ID = regex.compile(r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$")
+
+
+@dataclass(frozen=True)
+class Field:
+    """One key of a rule file: how to read it, whether it is required, its default, its meaning."""
+
+    read: Callable[["Reader", Any, Any, Any], Any]
+    required: bool = False
+    default: Any = None
+    doc: str = ""
+
+
+def position(parent, key) -> tuple[int, int]:
+    """1-based (line, column) of ``parent[key]``'s value, or of the mapping itself."""
+    try:
+        if isinstance(parent, CommentedMap) and key in parent:
+            line, col = parent.lc.value(key)
+            return line + 1, col + 1
+        if isinstance(parent, CommentedSeq) and isinstance(key, int):
+            line, col = parent.lc.item(key)
+            return line + 1, col + 1
+        return parent.lc.line + 1, parent.lc.col + 1
+    except (AttributeError, KeyError, TypeError):
+        return 1, 1
+
+
+def key_position(parent, key) -> tuple[int, int]:
+    try:
+        line, col = parent.lc.key(key)
+        return line + 1, col + 1
+    except (AttributeError, KeyError, TypeError):
+        return position(parent, None)
+
+
+class Reader:
+    """Reads one YAML file's values, compiling patterns against the known vocabularies."""
+
+    def __init__(self, path: str, fragments: dict[str, str], cache: dict):
+        self.path = path
+        self.fragments = fragments
+        self.cache = cache
+
+    def error(self, parent, key, message: str) -> RuleError:
+        line, col = position(parent, key)
+        return RuleError(self.path, line, col, message)
+
+    def expand(self, text: str, parent, key) -> str:
+        def replace(m):
+            name = m.group(1)
+            if name not in self.fragments:
+                close = difflib.get_close_matches(name, self.fragments, n=1)
+                hint = f" (did you mean {{{close[0]}}}?)" if close else ""
+                raise self.error(parent, key, f"unknown vocabulary {{{name}}}{hint}")
+            return self.fragments[name]
+
+        return _VOCAB_REF.sub(replace, text)
+
+    def compile(self, text: str, parent, key, flags: int = regex.IGNORECASE) -> regex.Pattern:
+        expanded = self.expand(text, parent, key)
+        cache_key = (expanded, flags)
+        compiled = self.cache.get(cache_key)
+        if compiled is None:
+            try:
+                compiled = regex.compile(expanded, flags)
+            except regex.error as e:
+                raise self.error(parent, key, f"invalid regular expression: {e}") from None
+            self.cache[cache_key] = compiled
+        return compiled
+
+    def fields(self, node, specs: dict[str, Field], what: str) -> dict[str, Any]:
+        """Validate a mapping against ``specs``; return the read values (defaults filled in)."""
+        if not isinstance(node, dict):
+            raise RuleError(self.path, 1, 1, f"{what} must be a mapping")
+        for key in node:
+            if key not in specs:
+                close = difflib.get_close_matches(str(key), specs, n=1)
+                hint = f" (did you mean {close[0]!r}?)" if close else ""
+                line, col = key_position(node, key)
+                raise RuleError(self.path, line, col, f"unknown key {key!r} in {what}{hint}")
+        values = {}
+        for name, spec in specs.items():
+            if name in node and node[name] is not None:
+                values[name] = spec.read(self, node[name], node, name)
+            elif spec.required:
+                line, col = position(node, None)
+                raise RuleError(self.path, line, col, f"{what} is missing the required key {name!r}")
+            else:
+                values[name] = spec.default
+        return values
+
+
+# --- readers: (reader, value, parent, key) -> python value -------------------------------
+
+def text(reader: Reader, value, parent, key) -> str:
+    if not isinstance(value, str):
+        raise reader.error(parent, key, f"{key!r} must be a string, not {type(value).__name__}")
+    return value
+
+
+def boolean(reader: Reader, value, parent, key) -> bool:
+    if not isinstance(value, bool):
+        raise reader.error(parent, key, f"{key!r} must be true or false")
+    return value
+
+
+def integer(reader: Reader, value, parent, key) -> int:
+    if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+        raise reader.error(parent, key, f"{key!r} must be a whole number ≥ 0")
+    return value
+
+
+def choice(*options: str):
+    def read(reader: Reader, value, parent, key) -> str:
+        if value not in options:
+            raise reader.error(parent, key, f"{key!r} must be one of {', '.join(options)}; got {value!r}")
+        return value
+    return read
+
+
+def text_list(reader: Reader, value, parent, key) -> tuple[str, ...]:
+    if isinstance(value, str):
+        return (value,)
+    if not isinstance(value, list):
+        raise reader.error(parent, key, f"{key!r} must be a list of strings")
+    for i, item in enumerate(value):
+        if not isinstance(item, str):
+            raise reader.error(value, i, f"each item of {key!r} must be a string")
+    return tuple(value)
+
+
+def scope_list(reader: Reader, value, parent, key) -> frozenset[str]:
+    items = text_list(reader, value, parent, key)
+    for i, item in enumerate(items):
+        if item not in SCOPES:
+            close = difflib.get_close_matches(item, SCOPES, n=1)
+            hint = f" (did you mean {close[0]!r}?)" if close else ""
+            raise reader.error(value if isinstance(value, list) else parent, i if isinstance(value, list) else key,
+                               f"unknown scope {item!r}{hint}; scopes are {', '.join(SCOPES)}")
+    return frozenset(items)
+
+
+def pattern(reader: Reader, value, parent, key) -> regex.Pattern:
+    return reader.compile(text(reader, value, parent, key), parent, key)
+
+
+def pattern_list(reader: Reader, value, parent, key) -> tuple[regex.Pattern, ...]:
+    if isinstance(value, str):
+        return (reader.compile(value, parent, key),)
+    if not isinstance(value, list):
+        raise reader.error(parent, key, f"{key!r} must be a list of patterns")
+    return tuple(pattern(reader, item, value, i) for i, item in enumerate(value))
+
+
+_EXCEPTION_FIELDS = {
+    "pattern": Field(pattern, required=True, doc="what cancels the match"),
+    "scope": Field(choice(*EXCEPTION_SCOPES), default="sentence",
+                   doc="where it is looked for, relative to the match"),
+}
+
+
+def exceptions(reader: Reader, value, parent, key) -> tuple[Exception_, ...]:
+    if not isinstance(value, list):
+        raise reader.error(parent, key, f"{key!r} must be a list of exceptions")
+    out = []
+    for i, item in enumerate(value):
+        if isinstance(item, str):
+            out.append(Exception_(reader.compile(item, value, i), "sentence"))
+        else:
+            fields = reader.fields(item, _EXCEPTION_FIELDS, f"an item of {key!r}")
+            out.append(Exception_(fields["pattern"], fields["scope"]))
+    return tuple(out)
+
+
+_CHECK_FIELDS = {
+    "pattern": Field(pattern, required=True, doc="a regular expression; {name} inserts a vocabulary"),
+    "unless": Field(exceptions, default=(), doc="exceptions for this pattern only"),
+}
+
+
+def checks(reader: Reader, value, parent, key) -> tuple[Check, ...]:
+    if isinstance(value, str):
+        return (Check(reader.compile(value, parent, key)),)
+    if not isinstance(value, list) or not value:
+        raise reader.error(parent, key, f"{key!r} must be a non-empty list of patterns")
+    out = []
+    for i, item in enumerate(value):
+        if isinstance(item, str):
+            out.append(Check(reader.compile(item, value, i)))
+        else:
+            fields = reader.fields(item, _CHECK_FIELDS, f"an item of {key!r}")
+            out.append(Check(fields["pattern"], fields["unless"]))
+    return tuple(out)
+
+
+_EXAMPLE_FIELDS = {
+    "fail": Field(text_list, default=(), doc="texts on which the rule must report"),
+    "pass": Field(text_list, default=(), doc="texts on which the rule must stay quiet"),
+}
+
+
+def examples(reader: Reader, value, parent, key) -> Examples:
+    fields = reader.fields(value, _EXAMPLE_FIELDS, "'examples'")
+    return Examples(fields["fail"], fields["pass"])
+
+
+def rule_id(reader: Reader, value, parent, key) -> str:
+    value = text(reader, value, parent, key)
+    if not RULE_ID.match(value):
+        raise reader.error(parent, key, f"rule id {value!r} must be a lowercase slug such as 'unhedged-cure-claim'")
+    return value
+
+
+COMMON_FIELDS: dict[str, Field] = {
+    "id": Field(rule_id, required=True, doc="stable identifier, a lowercase slug"),
+    "kind": Field(text, required=True, doc="the rule kind: sentence, document or link"),
+    "severity": Field(choice("error", "warning", "info"), required=True, doc="error, warning or info"),
+    "message": Field(text, required=True, doc="the one-line message; {match} inserts the matched words"),
+    "description": Field(text, required=True, doc="what it checks and why: the regulation or guideline"),
+    "instead": Field(text, default="", doc="what to write instead"),
+    "references": Field(text_list, default=(), doc="links to the regulation or guidance"),
+    "scopes": Field(scope_list, default=frozenset(SCOPES), doc="where in a document the rule looks"),
+    "examples": Field(examples, required=True, doc="texts that must fail and must pass"),
+}

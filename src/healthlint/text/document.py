@@ -1,0 +1,86 @@
+"""The document model every check reads: prose with source offsets, segments, links."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from healthlint.text.positions import LineIndex
+
+# The scopes a rule may restrict itself to (Vale's vocabulary, simplified).
+SCOPES = ("paragraph", "heading", "list", "blockquote", "table.cell")
+
+
+@dataclass(frozen=True)
+class Segment:
+    """A run of prose that sentences never cross: a paragraph, heading, list item or table cell."""
+
+    start: int
+    end: int
+    scope: str
+
+
+@dataclass(frozen=True)
+class Sentence:
+    start: int
+    end: int
+    scope: str
+
+
+@dataclass(frozen=True)
+class Link:
+    """A link target and, where it has one, its anchor text (offsets into the source).
+
+    ``kind`` is ``inline`` (``[text](url)``), ``reference`` (a use such as
+    ``[text][ref]``, whose ``url_start`` is the definition's), ``definition``
+    (``[ref]: url``), ``autolink`` (``<url>``) or ``bare`` (a URL in running text).
+    """
+
+    url: str
+    url_start: int
+    url_end: int
+    kind: str
+    text_start: int | None = None
+    text_end: int | None = None
+
+
+@dataclass
+class Document:
+    path: str
+    source: str
+    prose: str
+    segments: list[Segment]
+    links: list[Link] = field(default_factory=list)
+    front_matter: dict = field(default_factory=dict)
+    kind: str = "markdown"
+
+    @cached_property
+    def lines(self) -> LineIndex:
+        return LineIndex(self.source)
+
+    @cached_property
+    def sentences(self) -> list[Sentence]:
+        from healthlint.text.sentences import split_sentences
+
+        out: list[Sentence] = []
+        for seg in self.segments:
+            for s, e in split_sentences(self.prose, seg.start, seg.end):
+                out.append(Sentence(s, e, seg.scope))
+        return out
+
+
+def read_document(source: str, path: str = "<text>", kind: str = "markdown") -> Document:
+    """Build a :class:`Document` from source text of the given kind."""
+    if kind == "markdown":
+        from healthlint.text.markdown import read_markdown
+
+        return read_markdown(source, path)
+    if kind == "text":
+        from healthlint.text.plaintext import read_plaintext
+
+        return read_plaintext(source, path)
+    raise ValueError(f"unknown document kind {kind!r} (expected markdown or text)")
+
+
+def kind_for_path(path: str) -> str:
+    """The document kind a file name implies: Markdown unless it ends in .txt."""
+    return "text" if path.lower().endswith(".txt") else "markdown"

@@ -1,0 +1,254 @@
+"""Markdown through markdown-it-py, with every prose character at its source offset.
+
+markdown-it-py gives block tokens with line ranges and inline tokens without
+columns. Each inline token's children are aligned to the source of its own
+lines with a cursor that only moves forward: text is copied into the prose,
+while code spans, inline HTML, link destinations, autolinks and images are
+skipped (and links recorded). Front matter, fenced and indented code, HTML
+blocks and reference definitions are never prose.
+"""
+from __future__ import annotations
+
+import regex
+import yaml
+from markdown_it import MarkdownIt
+from mdit_py_plugins.front_matter import front_matter_plugin
+
+from healthlint.text.document import Document, Link, Segment
+from healthlint.text.positions import LineIndex
+from healthlint.text.prose import ProseBuilder, cut_bare_urls
+
+_PARSER = (
+    MarkdownIt("commonmark", {"html": True})
+    .enable("table")
+    .enable("strikethrough")
+    .use(front_matter_plugin)
+)
+_DEFINITION = regex.compile(r"[ \t]{0,3}\[((?:[^\]\\]|\\.)+)\]:[ \t]*(?:<([^>\n]*)>|(\S+))")
+_WORD_OR_MARK = regex.compile(r"\w+|[^\w\s]")
+_SPACE = regex.compile(r"[ \t]*")
+
+
+def _normalize_label(label: str) -> str:
+    return " ".join(label.split()).casefold()
+
+
+class _Aligner:
+    """Walks the source with a forward-only cursor while reading inline tokens."""
+
+    def __init__(self, source: str, lines: LineIndex, definitions: dict):
+        self.source = source
+        self.lines = lines
+        self.definitions = definitions
+        self.builder = ProseBuilder(source)
+        self.links: list[Link] = []
+        self.cursor = 0
+
+    def region(self, line_map) -> tuple[int, int]:
+        start_line, end_line = line_map
+        start = self.lines.line_start(start_line + 1)
+        end = self.lines.line_start(end_line + 1) if end_line < self.lines.line_count else len(self.source)
+        return start, end
+
+    def text(self, content: str, limit: int) -> tuple[int, int] | None:
+        """Copy ``content`` into the prose; return its first and last offsets."""
+        if not content:
+            return None
+        pos = self.source.find(content, self.cursor, limit)
+        if pos >= 0:
+            self.builder.add(pos, pos + len(content))
+            self.cursor = pos + len(content)
+            return pos, self.cursor
+        # Escapes and entities differ from the source: align piece by piece.
+        first = last = None
+        for piece in _WORD_OR_MARK.finditer(content):
+            p = self.source.find(piece.group(), self.cursor, limit)
+            if p < 0:
+                continue
+            self.builder.add(p, p + len(piece.group()))
+            self.cursor = p + len(piece.group())
+            first = p if first is None else first
+            last = self.cursor
+        return (first, last) if first is not None else None
+
+    def skip(self, content: str, limit: int) -> None:
+        if content:
+            pos = self.source.find(content, self.cursor, limit)
+            if pos >= 0:
+                self.cursor = pos + len(content)
+
+    def skip_code(self, markup: str, content: str, limit: int) -> None:
+        open_at = self.source.find(markup, self.cursor, limit)
+        if open_at < 0:
+            return
+        self.cursor = open_at + len(markup)
+        self.skip(content, limit)
+        self.skip(markup, limit)
+
+    def destination(self, limit: int, link_text: str, href: str) -> tuple[str, int, int, str] | None:
+        """After a link's text: skip its destination; return (url, start, end, kind)."""
+        src = self.source
+        close = src.find("]", self.cursor, limit)
+        if close < 0:
+            return None
+        after = close + 1
+        if src.startswith("(", after):
+            url_start = after + 1 + len(_SPACE.match(src, after + 1).group())
+            if src.startswith("<", url_start):
+                url_start += 1
+                url_end = src.find(">", url_start, limit)
+            else:
+                url_end = url_start
+                depth = 0
+                while url_end < limit and not src[url_end].isspace():
+                    ch = src[url_end]
+                    if ch == "(":
+                        depth += 1
+                    elif ch == ")":
+                        if depth == 0:
+                            break
+                        depth -= 1
+                    url_end += 1
+            end = _closing_paren(src, url_end, limit)
+            self.cursor = end
+            return src[url_start:url_end], url_start, url_end, "inline"
+        label = link_text
+        if src.startswith("[", after):
+            label_end = src.find("]", after, limit)
+            if label_end > after + 1:
+                label = src[after + 1:label_end]
+            self.cursor = label_end + 1 if label_end >= 0 else after
+        else:
+            self.cursor = after
+        definition = self.definitions.get(_normalize_label(label))
+        if definition:
+            return definition[0], definition[1], definition[2], "reference"
+        return href, close, close, "reference"
+
+    def inline(self, token) -> tuple[int, int] | None:
+        start, limit = self.region(token.map)
+        self.cursor = max(self.cursor, start)
+        first = last = None
+        link = None  # [href, text_start, text_end] while inside a link
+        for child in token.children or ():
+            kind = child.type
+            span = None
+            if kind == "text":
+                if link is not None and link[0] == "autolink":
+                    continue
+                span = self.text(child.content, limit)
+            elif kind == "code_inline":
+                self.skip_code(child.markup, child.content, limit)
+            elif kind == "html_inline":
+                self.skip(child.content, limit)
+            elif kind == "image":
+                self.destination(limit, child.content, child.attrs.get("src", ""))
+            elif kind == "link_open":
+                if child.markup == "autolink":
+                    link = ["autolink", None, None, child.attrs.get("href", "")]
+                    pos = self.source.find("<", self.cursor, limit)
+                    url = self.source.find(">", pos, limit) if pos >= 0 else -1
+                    if pos >= 0 and url >= 0:
+                        self.links.append(Link(self.source[pos + 1:url], pos + 1, url, "autolink"))
+                        self.cursor = url + 1
+                else:
+                    opened = self.source.find("[", self.cursor, limit)
+                    if opened >= 0:
+                        self.cursor = opened + 1
+                    link = ["link", None, None, child.attrs.get("href", "")]
+            elif kind == "link_close" and link is not None:
+                if link[0] == "link":
+                    text = self.source[link[1]:link[2]] if link[1] is not None else ""
+                    dest = self.destination(limit, text, link[3])
+                    if dest:
+                        url, url_start, url_end, link_kind = dest
+                        self.links.append(Link(url, url_start, url_end, link_kind, link[1], link[2]))
+                link = None
+            if span:
+                if link is not None and link[0] == "link":
+                    link[1] = span[0] if link[1] is None else link[1]
+                    link[2] = span[1]
+                first = span[0] if first is None else first
+                last = span[1]
+        return (first, last) if first is not None else None
+
+
+def _closing_paren(src: str, pos: int, limit: int) -> int:
+    """Offset just past the ``)`` that closes a link destination (titles may contain parens)."""
+    quote = None
+    while pos < limit:
+        ch = src[pos]
+        if quote:
+            if ch == quote:
+                quote = None
+        elif ch in "\"'":
+            quote = ch
+        elif ch == ")":
+            return pos + 1
+        pos += 1
+    return limit
+
+
+def _scope(stack: list[str]) -> str:
+    if "heading_open" in stack:
+        return "heading"
+    if "th_open" in stack or "td_open" in stack:
+        return "table.cell"
+    if "list_item_open" in stack:
+        return "list"
+    if "blockquote_open" in stack:
+        return "blockquote"
+    return "paragraph"
+
+
+def _front_matter(content: str) -> dict:
+    try:
+        data = yaml.safe_load(content)
+    except yaml.YAMLError:
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def read_markdown(source: str, path: str = "<text>") -> Document:
+    env: dict = {}
+    tokens = _PARSER.parse(source, env)
+    lines = LineIndex(source)
+    definitions = {}
+    def_links = []
+    for label, ref in (env.get("references") or {}).items():
+        line_map = ref.get("map")
+        if not line_map:
+            continue
+        start = lines.line_start(line_map[0] + 1)
+        m = _DEFINITION.match(source, start)
+        if not m:
+            continue
+        group = 2 if m.group(2) is not None else 3
+        span = (m.group(group), m.start(group), m.end(group))
+        definitions[_normalize_label(m.group(1))] = span
+        def_links.append(Link(span[0], span[1], span[2], "definition"))
+
+    aligner = _Aligner(source, lines, definitions)
+    segments: list[Segment] = []
+    front_matter: dict = {}
+    stack: list[str] = []
+    for token in tokens:
+        if token.type == "front_matter":
+            front_matter = _front_matter(token.content)
+        elif token.nesting == 1:
+            stack.append(token.type)
+        elif token.nesting == -1:
+            if stack:
+                stack.pop()
+        elif token.type == "inline" and token.map:
+            span = aligner.inline(token)
+            if span:
+                segments.append(Segment(span[0], span[1], _scope(stack)))
+    prose = aligner.builder.render()
+    links = aligner.links
+    for seg in segments:
+        prose = cut_bare_urls(prose, seg.start, seg.end, links)
+    links.extend(def_links)
+    links.sort(key=lambda link: link.url_start)
+    return Document(path=path, source=source, prose=prose, segments=segments, links=links,
+                    front_matter=front_matter, kind="markdown")

@@ -1,0 +1,56 @@
+"""Building the prose mask: source offsets kept, everything that is not prose blanked."""
+from __future__ import annotations
+
+from healthlint.text.document import Link
+from healthlint.text.urls import find_urls
+
+_KEEP = {"\n": "\n", "\r": "\r"}
+
+
+class ProseBuilder:
+    """Collects the source spans that are prose and renders them over a blank canvas."""
+
+    def __init__(self, source: str):
+        self.source = source
+        self.spans: list[tuple[int, int]] = []
+
+    def add(self, start: int, end: int) -> None:
+        if end > start:
+            self.spans.append((start, end))
+
+    def render(self) -> str:
+        src = self.source
+        out = []
+        pos = 0
+        for start, end in sorted(self.spans):
+            if start < pos:
+                start = pos
+            if end <= start:
+                continue
+            out.append(_blank(src[pos:start]))
+            out.append(src[start:end])
+            pos = end
+        out.append(_blank(src[pos:]))
+        return "".join(out)
+
+
+def _blank(text: str) -> str:
+    if not text:
+        return text
+    return "".join(_KEEP.get(ch, " ") for ch in text)
+
+
+def cut_bare_urls(prose: str, start: int, end: int, links: list[Link]) -> str:
+    """Record the bare URLs in ``prose[start:end]`` as links and blank them out of the prose."""
+    found = list(find_urls(prose, start, end))
+    if not found:
+        return prose
+    pieces = []
+    pos = 0
+    for s, e in found:
+        links.append(Link(url=prose[s:e], url_start=s, url_end=e, kind="bare"))
+        pieces.append(prose[pos:s])
+        pieces.append(" " * (e - s))
+        pos = e
+    pieces.append(prose[pos:])
+    return "".join(pieces)
