@@ -19,6 +19,7 @@ ABBREVIATIONS = frozenset(
 _CANDIDATE = regex.compile(r"[.!?]+[\"'”’)\]]*(\s+)[\"'“‘(\[]*(\S)")
 _LIST_BREAK = regex.compile(r"\n[ \t]*(?:[-*•+]|\d{1,3}[.)])[ \t]+")
 _WORD_BEFORE = regex.compile(r"([\w.]+)\.$")
+_MARKER_ONLY = regex.compile(r"\s*(?:\d{1,3}[.)]|[-*•+])\s*")
 
 
 def _is_abbreviation(text: str, dot: int) -> bool:
@@ -49,6 +50,8 @@ def split_sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
     out = []
     pos = start
     for cut in cuts + [end]:
+        if cut < end and _MARKER_ONLY.fullmatch(text, pos, cut):
+            continue  # "1." of a numbered item or heading starts the sentence, it is not one
         s, e = pos, cut
         while s < e and text[s].isspace():
             s += 1
