@@ -4,7 +4,7 @@ import pytest
 from healthlint.examples import run_examples
 from healthlint.pipeline import Linter
 
-LINTER = Linter()
+LINTER = Linter(profile="strict")
 
 
 def test_every_rule_has_examples_and_documentation():

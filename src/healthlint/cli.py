@@ -16,6 +16,7 @@ from healthlint.diagnostics import Severity
 from healthlint.errors import HealthlintError
 from healthlint.formatters import FORMATTERS, Summary
 from healthlint.pipeline import FileError, Linter
+from healthlint.rules.model import PROFILES
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
@@ -55,6 +56,8 @@ def _lint_parser() -> argparse.ArgumentParser:
     p.add_argument("--select", type=_csv, default=[], metavar="RULES", help="only these rules (comma-separated)")
     p.add_argument("--ignore", type=_csv, default=[], metavar="RULES", help="skip these rules (comma-separated)")
     p.add_argument("--rules", action="append", default=[], metavar="DIR", help="add a rule pack folder (repeatable)")
+    p.add_argument("--profile", choices=list(PROFILES), default="default",
+                   help="default: the editorial rules; strict: also seller rules such as hedged disease claims")
     p.add_argument("--stdin-filename", metavar="NAME", help="the name to report for standard input "
                    "(its extension picks Markdown or text)")
     p.add_argument("--color", choices=["auto", "always", "never"], default="auto",
@@ -75,7 +78,7 @@ def _lint(argv: list[str]) -> int:
         _lint_parser().print_usage(sys.stderr)
         sys.stderr.write("healthlint: error: no PATH given (use - for standard input)\n")
         return EXIT_ERROR
-    linter = Linter(args.rules, args.select, args.ignore)
+    linter = Linter(args.rules, args.select, args.ignore, profile=args.profile)
     diagnostics, errors, files = [], [], 0
     paths = [p for p in args.paths if p != "-"]
     if "-" in args.paths:
@@ -113,11 +116,12 @@ def _rules(argv: list[str]) -> int:
     p = argparse.ArgumentParser(prog="healthlint rules", description="List the rules.")
     p.add_argument("--rules", action="append", default=[], metavar="DIR", help="add a rule pack folder")
     args = p.parse_args(argv)
-    linter = Linter(args.rules)
+    linter = Linter(args.rules, profile="strict")
     width = max(len(r.id) for r in linter.rules)
     for rule in sorted(linter.rules, key=lambda r: r.id):
+        profiles = "all" if len(rule.profiles) == len(PROFILES) else ",".join(sorted(rule.profiles))
         summary = rule.description.strip().split("\n")[0]
-        sys.stdout.write(f"{rule.id:{width}}  {str(rule.severity):7}  {rule.kind:8}  {summary}\n")
+        sys.stdout.write(f"{rule.id:{width}}  {str(rule.severity):7}  {rule.kind:8}  {profiles:8}  {summary}\n")
     return EXIT_OK
 
 
@@ -143,7 +147,7 @@ def _test_rules(argv: list[str]) -> int:
                                 description="Run every rule's examples: 'fail' must report, 'pass' must not.")
     p.add_argument("dirs", nargs="*", metavar="DIR", help="rule pack folders to add to the built-in pack")
     args = p.parse_args(argv)
-    linter = Linter(args.dirs)
+    linter = Linter(args.dirs, profile="strict")
     count, failures = run_examples(linter)
     missing = [r.id for r in linter.rules if not (r.examples.fail or r.examples.pass_)]
     for failure in failures:

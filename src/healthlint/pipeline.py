@@ -11,6 +11,7 @@ from typing import Iterable
 from healthlint.diagnostics import Diagnostic
 from healthlint.errors import HealthlintError
 from healthlint.rules.loader import RulePack, load_packs
+from healthlint.rules.model import PROFILES
 from healthlint.sources import MissingPath, UnreadableFile, discover, read_text
 from healthlint.text.document import kind_for_path, read_document
 
@@ -30,14 +31,21 @@ class LintResult:
     files: int = 0
 
 
-def select_rules(pack: RulePack, select: Iterable[str] = (), ignore: Iterable[str] = ()):
-    """The rules to run: all, or those selected, less those ignored. Unknown ids are errors."""
+def select_rules(pack: RulePack, select: Iterable[str] = (), ignore: Iterable[str] = (),
+                 profile: str = "default"):
+    """The rules to run: the profile's, or those selected, less those ignored. Unknown ids are errors.
+
+    A rule named in ``select`` runs whatever its profiles; otherwise a rule
+    runs when ``profile`` is one of its ``profiles``.
+    """
+    if profile not in PROFILES:
+        raise HealthlintError(f"unknown profile {profile!r}; profiles are: {', '.join(PROFILES)}")
     select, ignore = list(select), list(ignore)
     for rule_id in select + ignore:
         if rule_id not in pack.rules:
             known = ", ".join(sorted(pack.rules))
             raise HealthlintError(f"unknown rule {rule_id!r}; rules are: {known}")
-    chosen = [r for r in pack.rules.values() if not select or r.id in select]
+    chosen = [r for r in pack.rules.values() if r.id in select or (not select and profile in r.profiles)]
     return [r for r in chosen if r.id not in ignore]
 
 
@@ -45,9 +53,10 @@ class Linter:
     """Loaded, selected rules, ready to lint any number of texts or files."""
 
     def __init__(self, rule_dirs: Iterable[str] = (), select: Iterable[str] = (), ignore: Iterable[str] = (),
-                 pack: RulePack | None = None):
+                 pack: RulePack | None = None, profile: str = "default"):
         self.pack = pack or load_packs(list(rule_dirs))
-        self.rules = select_rules(self.pack, select, ignore)
+        self.profile = profile
+        self.rules = select_rules(self.pack, select, ignore, profile)
 
     def lint_text(self, text: str, filename: str | None = None, kind: str | None = None) -> list[Diagnostic]:
         path = filename or "<text>"

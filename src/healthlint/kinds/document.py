@@ -52,13 +52,12 @@ class DocumentKind:
     def run(self, document, rule):
         if front_matter_satisfies(document, self.front_matter):
             return
-        prose = document.prose
         triggers = 0
         for sentence in document.sentences:
-            if self.require.first(prose, sentence.start, sentence.end):
+            if self.require.first(document, sentence):
                 return
             if triggers < self.min_triggers and in_scope(sentence, rule.scopes):
-                if self.trigger.first(prose, sentence.start, sentence.end):
+                if self.trigger.first(document, sentence):
                     triggers += 1
         if triggers >= self.min_triggers:
             end = document.lines.starts[1] - 1 if document.lines.line_count > 1 else len(document.source)

@@ -1,9 +1,12 @@
-"""Kind ``link``: commercial links and calls to action, satisfied by a disclosure in the document.
+"""Kind ``link``: commercial links and calls to action, and the disclosure they need.
 
-Reports every link whose target matches ``targets`` and every sentence match
-of ``phrases`` (calls to action), one per line, unless the document discloses
-the connection: a sentence matching ``disclosures`` anywhere, or a non-empty
-front-matter field named in ``front_matter``.
+Finds every link whose destination matches ``targets`` and every sentence
+match of ``phrases`` (calls to action). With ``when: absent`` (the default)
+they are reported, one per line, when the document nowhere discloses the
+connection (a sentence matching ``disclosures``, or a non-empty front-matter
+field named in ``front_matter``). With ``when: late`` they are reported when
+the document does disclose, but only after them: the reader must see the
+disclosure before the link (FTC affiliate FAQ).
 """
 from __future__ import annotations
 
@@ -21,8 +24,12 @@ FIELDS = {
     "disclosures": Field(schema.checks, required=True, doc="what counts as a disclosure"),
     "disclosures_unless": Field(schema.exceptions, default=(), doc="what does not count after all"),
     "front_matter": Field(schema.text_list, default=(), doc="front-matter fields that disclose"),
+    "when": Field(schema.choice("absent", "late"), default="absent",
+                  doc="report when the disclosure is absent, or when it comes only after the link"),
     "clause_breaks": Field(schema.pattern, default=None, doc="what separates clauses"),
 }
+
+_NOWHERE = None
 
 
 @dataclass(frozen=True)
@@ -31,6 +38,7 @@ class LinkKind:
     phrases: SentenceMatcher
     disclosures: SentenceMatcher
     front_matter: tuple[str, ...]
+    when: str
 
     @classmethod
     def build(cls, values: dict, defaults: dict) -> "LinkKind":
@@ -40,33 +48,49 @@ class LinkKind:
             SentenceMatcher(values["phrases"], values["phrases_unless"], breaks),
             SentenceMatcher(values["disclosures"], values["disclosures_unless"], breaks),
             values["front_matter"],
+            values["when"],
         )
 
-    def disclosed(self, document) -> bool:
+    def first_disclosure(self, document) -> int | None:
+        """Offset of the first disclosure (0 for front matter), or None when there is none."""
         if front_matter_satisfies(document, self.front_matter):
-            return True
-        prose = document.prose
-        return any(self.disclosures.first(prose, s.start, s.end) for s in document.sentences)
+            return 0
+        for sentence in document.sentences:
+            m = self.disclosures.first(document, sentence)
+            if m:
+                return m.start()
+        return _NOWHERE
 
-    def run(self, document, rule):
-        findings = []
+    def findings(self, document, rule):
+        found = []
         for link in document.links:
             if link.kind == "reference":
                 continue  # reported once, at its definition
             if any(t.search(link.url) for t in self.targets):
-                message = rule.message.replace("{match}", describe(link.url))
-                findings.append((link.url_start, link.url_end, message))
+                found.append((link.url_start, link.url_end, rule.message.replace("{match}", describe(link.url))))
         if self.phrases.checks:
             prose = document.prose
             for sentence in document.sentences:
                 if not in_scope(sentence, rule.scopes) or is_question(prose, sentence.start, sentence.end):
                     continue
-                for m in self.phrases.matches(prose, sentence.start, sentence.end):
-                    findings.append((m.start(), m.end(), rule.message.replace("{match}", describe(m.group()))))
-        if not findings or self.disclosed(document):
+                for m in self.phrases.matches(document, sentence):
+                    found.append((m.start(), m.end(), rule.message.replace("{match}", describe(m.group()))))
+        return sorted(found)
+
+    def run(self, document, rule):
+        found = self.findings(document, rule)
+        if not found:
             return
+        disclosure = self.first_disclosure(document)
+        if self.when == "absent":
+            if disclosure is not _NOWHERE:
+                return
+        else:
+            if disclosure is _NOWHERE:
+                return
+            found = [f for f in found if f[0] < disclosure]
         seen_lines = set()
-        for start, end, message in sorted(findings):
+        for start, end, message in found:
             line = document.lines.position(start)[0]
             if line not in seen_lines:
                 seen_lines.add(line)

@@ -27,45 +27,60 @@ class SentenceMatcher:
                 break
         return c_start, c_end
 
-    def cancelled(self, text: str, s_start: int, s_end: int, m_start: int, m_end: int,
-                  exceptions: Iterable[Exception_]) -> bool:
+    def window(self, document, sentence, m_start: int, m_end: int, scope: str, clause) -> tuple[int, int]:
+        if scope == "sentence":
+            return sentence.start, sentence.end
+        if scope == "before":
+            return sentence.start, m_start
+        if scope == "after":
+            return m_end, sentence.end
+        if scope == "match":
+            return m_start, m_end
+        if scope == "paragraph":
+            return sentence.segment_start, sentence.segment_end
+        if scope == "document":
+            return 0, len(document.prose)
+        c_start, c_end = clause
+        return {"clause": (c_start, c_end), "preceding": (c_start, m_start), "following": (m_end, c_end)}[scope]
+
+    def cancelled(self, document, sentence, m_start: int, m_end: int, exceptions: Iterable[Exception_]) -> bool:
+        text = document.prose
         clause = None
         for exc in exceptions:
-            scope = exc.scope
-            if scope == "sentence":
-                lo, hi = s_start, s_end
-            elif scope == "before":
-                lo, hi = s_start, m_start
-            elif scope == "after":
-                lo, hi = m_end, s_end
-            elif scope == "match":
-                lo, hi = m_start, m_end
-            else:
-                if clause is None:
-                    clause = self.clause(text, s_start, s_end, m_start, m_end)
-                lo, hi = {
-                    "clause": clause,
-                    "preceding": (clause[0], m_start),
-                    "following": (m_end, clause[1]),
-                }[scope]
-            if hi > lo and exc.pattern.search(text, lo, hi):
+            if clause is None and exc.scope in ("clause", "preceding", "following"):
+                clause = self.clause(text, sentence.start, sentence.end, m_start, m_end)
+            lo, hi = self.window(document, sentence, m_start, m_end, exc.scope, clause)
+            if exc.links:
+                if _link_in(document.links, lo, hi, exc.pattern):
+                    return True
+            elif hi > lo and exc.pattern.search(text, lo, hi):
                 return True
         return False
 
-    def matches(self, text: str, s_start: int, s_end: int) -> Iterator[regex.Match]:
-        """Every match in ``text[s_start:s_end]`` that no exception cancels."""
+    def matches(self, document, sentence) -> Iterator[regex.Match]:
+        """Every match in the sentence that no exception cancels."""
+        text = document.prose
         for check in self.checks:
-            for m in check.pattern.finditer(text, s_start, s_end):
+            for m in check.pattern.finditer(text, sentence.start, sentence.end):
                 if m.end() == m.start():
                     continue
-                if self.cancelled(text, s_start, s_end, m.start(), m.end(), check.unless):
+                if self.cancelled(document, sentence, m.start(), m.end(), check.unless):
                     continue
-                if self.cancelled(text, s_start, s_end, m.start(), m.end(), self.unless):
+                if self.cancelled(document, sentence, m.start(), m.end(), self.unless):
                     continue
                 yield m
 
-    def first(self, text: str, s_start: int, s_end: int) -> regex.Match | None:
-        return next(self.matches(text, s_start, s_end), None)
+    def first(self, document, sentence) -> regex.Match | None:
+        return next(self.matches(document, sentence), None)
+
+
+def _link_in(links, lo: int, hi: int, pattern: regex.Pattern) -> bool:
+    """Is there a link, by its text or its destination, within [lo, hi] whose URL matches?"""
+    for link in links:
+        anchor = link.text_start if link.text_start is not None else link.url_start
+        if (lo <= anchor <= hi or lo <= link.url_start <= hi + 2) and pattern.search(link.url):
+            return True
+    return False
 
 
 def in_scope(sentence, scopes) -> bool:

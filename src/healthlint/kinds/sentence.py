@@ -42,6 +42,6 @@ class SentenceKind:
                 continue
             if self.skip_questions and is_question(prose, sentence.start, sentence.end):
                 continue
-            m = self.matcher.first(prose, sentence.start, sentence.end)
+            m = self.matcher.first(document, sentence)
             if m:
                 yield m.start(), m.end(), rule.message.replace("{match}", describe(m.group()))

@@ -19,7 +19,7 @@ from healthlint.diagnostics import Severity
 from healthlint.errors import RuleError
 from healthlint.kinds import KINDS
 from healthlint.rules.model import Rule
-from healthlint.rules.schema import COMMON_FIELDS, Field, Reader, boolean, choice, text, text_list
+from healthlint.rules.schema import VOCAB_REF, COMMON_FIELDS, Field, Reader, boolean, choice, text, text_list
 from healthlint.rules.vocabulary import Vocabulary, build_fragment
 
 MAX_RULE_FILE_BYTES = 1_000_000
@@ -82,15 +82,29 @@ class RulePack:
             raise RuleError(str(folder), 1, 1, "rule pack folder does not exist")
         vocab_dir = folder / "vocabularies"
         if vocab_dir.is_dir():
+            pending = {}
             for path in sorted(vocab_dir.glob("*.yaml")):
-                self._add_vocabulary(path)
+                node = _load_yaml(path)
+                values = Reader(str(path), {}, self._cache).fields(node, _VOCABULARY_FIELDS, "a vocabulary")
+                pending[values["name"]] = (path, node, values)
+            for name in list(pending):
+                self._add_vocabulary(name, pending, ())
         for path in sorted(folder.glob("*.yaml")):
             self._add_rule(path)
 
-    def _add_vocabulary(self, path: Path) -> None:
-        node = _load_yaml(path)
+    def _add_vocabulary(self, name: str, pending: dict, chain: tuple) -> None:
+        """Build a vocabulary after the ones it references (from the same pack or earlier packs)."""
+        if name not in pending:
+            return
+        path, node, values = pending[name]
+        if name in chain:
+            raise RuleError(str(path), 1, 1, f"vocabularies reference each other in a cycle: {' → '.join(chain + (name,))}")
+        text = " ".join(values["terms"]) + (values["pattern"] or "")
+        for ref in VOCAB_REF.findall(text):
+            if ref in pending and ref != name:
+                self._add_vocabulary(ref, pending, chain + (name,))
+        del pending[name]
         reader = Reader(str(path), self.fragments(), self._cache)
-        values = reader.fields(node, _VOCABULARY_FIELDS, "a vocabulary")
         if values["pattern"] is not None and values["terms"]:
             raise reader.error(node, "pattern", "a vocabulary has either 'terms' or 'pattern', not both")
         if values["pattern"] is not None:
@@ -98,7 +112,7 @@ class RulePack:
             reader.compile(fragment, node, "pattern")
         elif values["terms"]:
             how = None if values["inflect"] == "none" else values["inflect"]
-            fragment = build_fragment(values["terms"], how, values["whole_words"])
+            fragment = reader.expand(build_fragment(values["terms"], how, values["whole_words"]), node, "terms")
             reader.compile(fragment, node, "terms")
         else:
             raise reader.error(node, None, "a vocabulary needs 'terms' or 'pattern'")
@@ -131,7 +145,7 @@ class RulePack:
             id=values["id"], kind=kind_name, severity=Severity.parse(values["severity"]),
             message=values["message"], description=values["description"], examples=examples,
             scopes=values["scopes"], check=checker, instead=values["instead"],
-            references=values["references"], path=str(path), line=getattr(node.lc, "line", 0) + 1,
+            references=values["references"], profiles=values["profiles"], path=str(path), line=getattr(node.lc, "line", 0) + 1,
         )
 
 

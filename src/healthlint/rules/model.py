@@ -9,15 +9,21 @@ import regex
 from healthlint.diagnostics import Severity
 
 # Where an exception is looked for, relative to the match it may cancel.
-EXCEPTION_SCOPES = ("sentence", "clause", "preceding", "following", "before", "after", "match")
+EXCEPTION_SCOPES = ("sentence", "clause", "preceding", "following", "before", "after", "match", "paragraph", "document")
+PROFILES = ("default", "strict")
 
 
 @dataclass(frozen=True)
 class Exception_:
-    """A pattern that, found in ``scope`` around a match, cancels it."""
+    """A pattern that, found in ``scope`` around a match, cancels it.
+
+    With ``links`` set, the exception is a link in that scope whose
+    destination matches ``pattern`` (a citation, for example), not prose.
+    """
 
     pattern: regex.Pattern
     scope: str = "sentence"
+    links: bool = False
 
 
 @dataclass(frozen=True)
@@ -47,6 +53,7 @@ class Rule:
     scopes: frozenset[str]
     check: Any = field(compare=False, repr=False)  # a kinds.* checker with .run(document)
     instead: str = ""
+    profiles: frozenset[str] = frozenset(PROFILES)
     references: tuple[str, ...] = ()
     path: str = ""
     line: int = 0

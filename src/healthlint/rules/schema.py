@@ -14,10 +14,10 @@ import regex
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from healthlint.errors import RuleError
-from healthlint.rules.model import EXCEPTION_SCOPES, Check, Exception_, Examples
+from healthlint.rules.model import EXCEPTION_SCOPES, PROFILES, Check, Exception_, Examples
 from healthlint.text.document import SCOPES
 
-_VOCAB_REF = regex.compile(r"\{([a-z][a-z0-9_]*)\}")
+VOCAB_REF = regex.compile(r"\{([a-z][a-z0-9_]*)\}")
 RULE_ID = regex.compile(r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$")
 
 
@@ -74,7 +74,7 @@ class Reader:
                 raise self.error(parent, key, f"unknown vocabulary {{{name}}}{hint}")
             return self.fragments[name]
 
-        return _VOCAB_REF.sub(replace, text)
+        return VOCAB_REF.sub(replace, text)
 
     def compile(self, text: str, parent, key, flags: int = regex.IGNORECASE) -> regex.Pattern:
         expanded = self.expand(text, parent, key)
@@ -173,7 +173,8 @@ def pattern_list(reader: Reader, value, parent, key) -> tuple[regex.Pattern, ...
 
 
 _EXCEPTION_FIELDS = {
-    "pattern": Field(pattern, required=True, doc="what cancels the match"),
+    "pattern": Field(pattern, default=None, doc="what cancels the match, in the prose"),
+    "link": Field(pattern, default=None, doc="or: a link whose destination matches this, in scope"),
     "scope": Field(choice(*EXCEPTION_SCOPES), default="sentence",
                    doc="where it is looked for, relative to the match"),
 }
@@ -188,7 +189,12 @@ def exceptions(reader: Reader, value, parent, key) -> tuple[Exception_, ...]:
             out.append(Exception_(reader.compile(item, value, i), "sentence"))
         else:
             fields = reader.fields(item, _EXCEPTION_FIELDS, f"an item of {key!r}")
-            out.append(Exception_(fields["pattern"], fields["scope"]))
+            if (fields["pattern"] is None) == (fields["link"] is None):
+                raise reader.error(value, i, "an exception has either 'pattern' or 'link'")
+            if fields["link"] is not None:
+                out.append(Exception_(fields["link"], fields["scope"], links=True))
+            else:
+                out.append(Exception_(fields["pattern"], fields["scope"]))
     return tuple(out)
 
 
@@ -224,6 +230,14 @@ def examples(reader: Reader, value, parent, key) -> Examples:
     return Examples(fields["fail"], fields["pass"])
 
 
+def profile_list(reader: Reader, value, parent, key) -> frozenset[str]:
+    items = text_list(reader, value, parent, key)
+    for item in items:
+        if item not in PROFILES:
+            raise reader.error(parent, key, f"unknown profile {item!r}; profiles are {', '.join(PROFILES)}")
+    return frozenset(items)
+
+
 def rule_id(reader: Reader, value, parent, key) -> str:
     value = text(reader, value, parent, key)
     if not RULE_ID.match(value):
@@ -239,6 +253,8 @@ COMMON_FIELDS: dict[str, Field] = {
     "description": Field(text, required=True, doc="what it checks and why: the regulation or guideline"),
     "instead": Field(text, default="", doc="what to write instead"),
     "references": Field(text_list, default=(), doc="links to the regulation or guidance"),
+    "profiles": Field(profile_list, default=frozenset(PROFILES),
+                      doc="the profiles that run the rule (default: all); strict adds seller rules"),
     "scopes": Field(scope_list, default=frozenset(SCOPES), doc="where in a document the rule looks"),
     "examples": Field(examples, required=True, doc="texts that must fail and must pass"),
 }

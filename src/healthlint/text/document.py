@@ -24,6 +24,8 @@ class Sentence:
     start: int
     end: int
     scope: str
+    segment_start: int = 0
+    segment_end: int = 0
 
 
 @dataclass(frozen=True)
@@ -64,7 +66,7 @@ class Document:
         out: list[Sentence] = []
         for seg in self.segments:
             for s, e in split_sentences(self.prose, seg.start, seg.end):
-                out.append(Sentence(s, e, seg.scope))
+                out.append(Sentence(s, e, seg.scope, seg.start, seg.end))
         return out
 
 
