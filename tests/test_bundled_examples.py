@@ -3,9 +3,11 @@ from conftest import ROOT
 
 from healthlint.pipeline import Linter
 
+CORE = ["unhedged-cure-claim", "unqualified-safety-claim", "undisclosed-affiliate-link", "missing-clinician-referral"]
+
 
 def test_examples_folder():
-    result = Linter().lint_paths([str(ROOT / "examples")])
+    result = Linter(select=CORE).lint_paths([str(ROOT / "examples")])
     by_file = {}
     for d in result.diagnostics:
         by_file.setdefault(d.path.rsplit("/", 1)[-1], set()).add(d.rule)

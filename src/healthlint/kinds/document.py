@@ -19,6 +19,8 @@ FIELDS = {
     "min_triggers": Field(schema.integer, default=1, doc="how many trigger sentences it takes"),
     "require": Field(schema.checks, required=True, doc="what satisfies the requirement"),
     "require_unless": Field(schema.exceptions, default=(), doc="exceptions for the requirement"),
+    "require_across_sentences": Field(schema.boolean, default=False,
+                                      doc="match the requirement against the whole prose (a multi-sentence text)"),
     "front_matter": Field(schema.text_list, default=(), doc="front-matter fields that also satisfy it"),
     "clause_breaks": Field(schema.pattern, default=None, doc="what separates clauses"),
 }
@@ -38,6 +40,7 @@ class DocumentKind:
     require: SentenceMatcher
     min_triggers: int
     front_matter: tuple[str, ...]
+    across_sentences: bool
 
     @classmethod
     def build(cls, values: dict, defaults: dict) -> "DocumentKind":
@@ -47,14 +50,17 @@ class DocumentKind:
             SentenceMatcher(values["require"], values["require_unless"], breaks),
             max(1, values["min_triggers"]),
             values["front_matter"],
+            values["require_across_sentences"],
         )
 
     def run(self, document, rule):
         if front_matter_satisfies(document, self.front_matter):
             return
+        if self.across_sentences and any(c.pattern.search(document.prose) for c in self.require.checks):
+            return
         triggers = 0
         for sentence in document.sentences:
-            if self.require.first(document, sentence):
+            if not self.across_sentences and self.require.first(document, sentence):
                 return
             if triggers < self.min_triggers and in_scope(sentence, rule.scopes):
                 if self.trigger.first(document, sentence):

@@ -52,13 +52,15 @@ class LinkKind:
         )
 
     def first_disclosure(self, document) -> int | None:
-        """Offset of the first disclosure (0 for front matter), or None when there is none."""
+        """Where the first disclosing sentence starts (0 for front matter), or None when there is none.
+
+        A link in the same sentence as the disclosure is seen together with it.
+        """
         if front_matter_satisfies(document, self.front_matter):
             return 0
         for sentence in document.sentences:
-            m = self.disclosures.first(document, sentence)
-            if m:
-                return m.start()
+            if self.disclosures.first(document, sentence):
+                return sentence.start
         return _NOWHERE
 
     def findings(self, document, rule):
