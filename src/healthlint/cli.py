@@ -48,7 +48,7 @@ def _lint_parser() -> argparse.ArgumentParser:
                     "undisclosed affiliate links and missing clinician referrals.",
         epilog=_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("paths", nargs="*", metavar="PATH",
-                   help="files or folders to lint (folders: *.md, *.markdown, *.txt); - for standard input")
+                   help="files or folders to lint (folders: *.md, *.markdown, *.txt, *.html, *.htm); - for standard input")
     p.add_argument("--format", choices=sorted(FORMATTERS), default="text", help="output format (default: text)")
     p.add_argument("--fail-on", choices=["error", "warning", "info"], default="error",
                    help="lowest severity that makes the exit status 1 (default: error)")
@@ -56,7 +56,7 @@ def _lint_parser() -> argparse.ArgumentParser:
     p.add_argument("--ignore", type=_csv, default=[], metavar="RULES", help="skip these rules (comma-separated)")
     p.add_argument("--rules", action="append", default=[], metavar="DIR", help="add a rule pack folder (repeatable)")
     p.add_argument("--stdin-filename", metavar="NAME", help="the name to report for standard input "
-                   "(its extension picks Markdown or text)")
+                   "(its extension picks Markdown, text or HTML)")
     p.add_argument("--color", choices=["auto", "always", "never"], default="auto",
                    help="colour text output (auto: on a terminal unless NO_COLOR is set)")
     p.add_argument("--version", action="version", version=f"healthlint {__version__}")
