@@ -5,7 +5,8 @@
 ``pass``   nothing (or only information) is left.
 
 A fingerprint names a finding by what it is about, not where it is: the rule
-id, the finding's own words and a few words either side, case and white
+id, the finding's own words and a few words either side within its sentence
+(never across a sentence end, a blank line or a block tag), case and white
 space folded, markup left out. An editor's approval stored as a fingerprint
 therefore survives edits elsewhere in the article (lines added above it, other
 paragraphs rewritten) and lapses when the finding's own sentence changes. A
@@ -28,6 +29,9 @@ CONTEXT_WORDS = 3
 _WINDOW = 200  # characters searched on each side for the context words
 _WORD = regex.compile(r"\w+")
 _MARKUP = regex.compile(r"<[^<>]*>|&#?\w+;")
+_BOUNDARY = regex.compile(
+    r"[.!?][\"'”’)\]]*\s|\n[ \t]*\n|\n[ \t]*(?:[#>*+-]|\d+[.)])\s"
+    r"|</?(?i:p|div|li|h[1-6]|td|th|tr|blockquote|ul|ol|section|article|header|footer|br|hr)\b[^<>]*>")
 
 
 def verdict(severities: Iterable[Severity]) -> str:
@@ -46,8 +50,14 @@ def _words(text: str) -> list[str]:
 
 def fingerprint(rule: str, source: str, start: int, end: int, context: int = CONTEXT_WORDS) -> str:
     """A short hash of ``rule`` and the normalised words at and around ``source[start:end]``."""
-    before = _words(source[max(0, start - _WINDOW):start])[-context:] if context else []
-    after = _words(source[end:end + _WINDOW])[:context] if context else []
+    before = after = []
+    if context:
+        window = source[max(0, start - _WINDOW):start]
+        cut = max((m.end() for m in _BOUNDARY.finditer(window)), default=0)
+        before = _words(window[cut:])[-context:]
+        window = source[end:end + _WINDOW]
+        m = _BOUNDARY.search(window)
+        after = _words(window[:m.start() if m else len(window)])[:context]
     key = "\x1f".join([rule, " ".join(before), " ".join(_words(source[start:end])), " ".join(after)])
     return hashlib.sha256(key.encode("utf-8")).hexdigest()[:16]
 
