@@ -25,10 +25,9 @@ from starlette.routing import Route
 
 from healthlint import __version__
 from healthlint.server.profiles import Profiles, UnknownProfile
-from healthlint.server.request import BadRequest, LintRequest, parse_lint_request
+from healthlint.server.request import DEFAULT_MAX_BODY, BadRequest, LintRequest, parse_lint_request
 from healthlint.verdict import review
 
-DEFAULT_MAX_BODY = 2 * 1024 * 1024
 TOKEN_ENV = "HEALTHLINT_TOKEN"
 MAX_BODY_ENV = "HEALTHLINT_MAX_BODY"
 RULES_ENV = "HEALTHLINT_RULES"

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from healthlint.text.document import KINDS, kind_for_path
 
 FIELDS = ("content", "kind", "filename", "profile", "approved")
+DEFAULT_MAX_BODY = 2 * 1024 * 1024
 MAX_FILENAME = 1024
 MAX_APPROVED = 10_000
 

@@ -22,7 +22,7 @@ environment:
 
 
 def _parser() -> argparse.ArgumentParser:
-    from healthlint.server.app import DEFAULT_MAX_BODY
+    from healthlint.server.request import DEFAULT_MAX_BODY
 
     p = argparse.ArgumentParser(prog="healthlint serve", description="Serve the publishing gate over HTTP.",
                                 epilog=_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
