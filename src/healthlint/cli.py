@@ -4,6 +4,7 @@
     healthlint rules                    list the rules
     healthlint explain RULE             what a rule checks, why, and what to write instead
     healthlint test-rules [DIR ...]     run the rules' own examples
+    healthlint serve [OPTIONS]          the HTTP publishing gate (an optional extra)
 """
 from __future__ import annotations
 
@@ -25,6 +26,7 @@ commands:
   healthlint rules               list the rules, their severities and kinds
   healthlint explain RULE        what RULE checks, why it matters, examples
   healthlint test-rules [DIR]    run every rule's examples (the built-in pack and DIR)
+  healthlint serve               the publishing gate over HTTP (pip install healthlint[server])
 
 exit status:
   0  no finding at or above --fail-on
@@ -49,7 +51,7 @@ def _lint_parser() -> argparse.ArgumentParser:
                     "undisclosed affiliate links and missing clinician referrals.",
         epilog=_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("paths", nargs="*", metavar="PATH",
-                   help="files or folders to lint (folders: *.md, *.markdown, *.txt); - for standard input")
+                   help="files or folders to lint (folders: *.md, *.markdown, *.txt, *.html, *.htm); - for standard input")
     p.add_argument("--format", choices=sorted(FORMATTERS), default="text", help="output format (default: text)")
     p.add_argument("--fail-on", choices=["error", "warning", "info"], default="error",
                    help="lowest severity that makes the exit status 1 (default: error)")
@@ -59,7 +61,7 @@ def _lint_parser() -> argparse.ArgumentParser:
     p.add_argument("--profile", choices=list(PROFILES), default="default",
                    help="default: the editorial rules; strict: also seller rules such as hedged disease claims")
     p.add_argument("--stdin-filename", metavar="NAME", help="the name to report for standard input "
-                   "(its extension picks Markdown or text)")
+                   "(its extension picks Markdown, text or HTML)")
     p.add_argument("--color", choices=["auto", "always", "never"], default="auto",
                    help="colour text output (auto: on a terminal unless NO_COLOR is set)")
     p.add_argument("--version", action="version", version=f"healthlint {__version__}")
@@ -158,7 +160,13 @@ def _test_rules(argv: list[str]) -> int:
     return EXIT_FINDINGS if failures or missing else EXIT_OK
 
 
-COMMANDS = {"rules": _rules, "explain": _explain, "test-rules": _test_rules}
+def _serve(argv: list[str]) -> int:
+    from healthlint.server.serve import serve
+
+    return serve(argv)
+
+
+COMMANDS = {"rules": _rules, "explain": _explain, "test-rules": _test_rules, "serve": _serve}
 
 
 def main(argv: list[str] | None = None) -> int:

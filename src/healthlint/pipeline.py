@@ -5,6 +5,7 @@ for every text or file: documents are built per call and rules are immutable.
 """
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass, field
 from typing import Iterable
 
@@ -87,21 +88,29 @@ class Linter:
 
 
 _DEFAULT: Linter | None = None
+_DEFAULT_LOCK = threading.Lock()
 
 
-def _default_linter() -> Linter:
+def _default_linter(config=None) -> Linter:
     global _DEFAULT
-    if _DEFAULT is None:
-        _DEFAULT = Linter()
+    if config is not None:
+        raise TypeError("configuration objects are not supported yet; pass config=None or linter=")
+    with _DEFAULT_LOCK:
+        if _DEFAULT is None:
+            _DEFAULT = Linter()
     return _DEFAULT
 
 
-def lint_text(text: str, *, filename: str | None = None, kind: str | None = None,
+def lint_text(text: str, *, filename: str | None = None, kind: str | None = None, config=None,
               linter: Linter | None = None) -> list[Diagnostic]:
-    """Lint one text with the built-in rules (or ``linter``'s): Markdown unless told or named ``*.txt``."""
-    return (linter or _default_linter()).lint_text(text, filename, kind)
+    """Lint one text with the built-in rules (or ``linter``'s).
+
+    ``kind`` is ``markdown``, ``text`` or ``html``; by default the filename's
+    extension decides (``.txt`` text, ``.html``/``.htm`` HTML), else Markdown.
+    """
+    return (linter or _default_linter(config)).lint_text(text, filename, kind)
 
 
-def lint_paths(paths: Iterable[str], *, linter: Linter | None = None) -> LintResult:
+def lint_paths(paths: Iterable[str], *, config=None, linter: Linter | None = None) -> LintResult:
     """Lint files and folders; unreadable ones are listed in ``errors``, the rest are still linted."""
-    return (linter or _default_linter()).lint_paths(paths)
+    return (linter or _default_linter(config)).lint_paths(paths)

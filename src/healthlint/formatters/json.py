@@ -1,10 +1,11 @@
-"""One JSON object: ``diagnostics`` (path, line, column, end_line, end_column, rule, severity, message),
-``summary`` and ``errors`` (files that could not be read)."""
+"""One JSON object: ``verdict`` (block, review or pass), ``diagnostics`` (path, line, column, end_line,
+end_column, rule, severity, message), ``summary`` and ``errors`` (files that could not be read)."""
 from __future__ import annotations
 
 import json
 
 from healthlint.formatters.base import Formatter, Summary
+from healthlint.verdict import verdict
 
 
 class JsonFormatter(Formatter):
@@ -16,6 +17,7 @@ class JsonFormatter(Formatter):
 
     def finish(self, summary: Summary) -> None:
         doc = {
+            "verdict": verdict(s for s, n in summary.counts.items() if n),
             "diagnostics": self.items,
             "summary": summary.to_dict(),
             "errors": [{"path": e.path, "reason": e.reason} for e in summary.unreadable],

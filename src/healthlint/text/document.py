@@ -80,9 +80,21 @@ def read_document(source: str, path: str = "<text>", kind: str = "markdown") -> 
         from healthlint.text.plaintext import read_plaintext
 
         return read_plaintext(source, path)
-    raise ValueError(f"unknown document kind {kind!r} (expected markdown or text)")
+    if kind == "html":
+        from healthlint.text.html import read_html
+
+        return read_html(source, path)
+    raise ValueError(f"unknown document kind {kind!r} (expected {', '.join(KINDS)})")
+
+
+KINDS = ("markdown", "text", "html")
+_KIND_BY_EXTENSION = {".txt": "text", ".html": "html", ".htm": "html", ".xhtml": "html"}
 
 
 def kind_for_path(path: str) -> str:
-    """The document kind a file name implies: Markdown unless it ends in .txt."""
-    return "text" if path.lower().endswith(".txt") else "markdown"
+    """The document kind a file name implies: text for .txt, HTML for .html/.htm, else Markdown."""
+    lowered = path.lower()
+    for extension, kind in _KIND_BY_EXTENSION.items():
+        if lowered.endswith(extension):
+            return kind
+    return "markdown"

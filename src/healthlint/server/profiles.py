@@ -1,0 +1,46 @@
+"""Profiles: a name a client may send, mapped to a Linter built once and then shared.
+
+Each shipped profile (``default``, ``strict``; see ``rules.model.PROFILES``)
+is a function from the operator's rule folders to a Linter.
+"""
+from __future__ import annotations
+
+import threading
+from typing import Callable
+
+from healthlint.pipeline import Linter
+from healthlint.rules.model import PROFILES
+
+
+def _profile_linter(profile: str) -> Callable[[list[str]], Linter]:
+    return lambda rule_dirs: Linter(rule_dirs, profile=profile)
+
+
+BUILTIN: dict[str, Callable[[list[str]], Linter]] = {name: _profile_linter(name) for name in PROFILES}
+
+
+class UnknownProfile(LookupError):
+    def __str__(self) -> str:
+        return self.args[0]
+
+
+class Profiles:
+    def __init__(self, rule_dirs: list[str], table: dict[str, Callable] | None = None):
+        self.rule_dirs = rule_dirs
+        self.table = dict(BUILTIN if table is None else table)
+        self.linters: dict[str, Linter] = {}
+        self.lock = threading.Lock()
+
+    def names(self) -> list[str]:
+        return sorted(self.table)
+
+    def get(self, name: str) -> Linter:
+        linter = self.linters.get(name)
+        if linter is not None:
+            return linter
+        if name not in self.table:
+            raise UnknownProfile(f"unknown profile {name!r}; profiles are: {', '.join(self.names())}")
+        with self.lock:
+            if name not in self.linters:
+                self.linters[name] = self.table[name](self.rule_dirs)
+            return self.linters[name]
