@@ -1,4 +1,4 @@
-"""The one place the stages are wired: rules → document → checks → diagnostics.
+"""The one place the stages are wired: config → rules → document → checks → suppressions → diagnostics.
 
 ``Linter`` loads and selects rules once and is then reused, from any thread,
 for every text or file: documents are built per call and rules are immutable.
@@ -8,10 +8,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Iterable
 
+from healthlint.config import Config
 from healthlint.diagnostics import Diagnostic
 from healthlint.errors import HealthlintError
 from healthlint.rules.loader import RulePack, load_packs
+from healthlint.selection import configure_rules
 from healthlint.sources import MissingPath, UnreadableFile, discover, read_text
+from healthlint.suppressions import apply_suppressions
 from healthlint.text.document import kind_for_path, read_document
 
 
@@ -42,22 +45,33 @@ def select_rules(pack: RulePack, select: Iterable[str] = (), ignore: Iterable[st
 
 
 class Linter:
-    """Loaded, selected rules, ready to lint any number of texts or files."""
+    """Loaded, selected rules, ready to lint any number of texts or files.
+
+    ``config`` (default: the default profile) chooses and tunes the rules;
+    ``rule_dirs``, ``select`` and ``ignore`` are merged on top of it.
+    """
 
     def __init__(self, rule_dirs: Iterable[str] = (), select: Iterable[str] = (), ignore: Iterable[str] = (),
-                 pack: RulePack | None = None):
-        self.pack = pack or load_packs(list(rule_dirs))
-        self.rules = select_rules(self.pack, select, ignore)
+                 pack: RulePack | None = None, *, config: Config | None = None):
+        self.config = (config or Config()).merged(rule_packs=list(rule_dirs), select=list(select),
+                                                   ignore=list(ignore))
+        self.pack = pack or load_packs(list(self.config.rule_packs))
+        self.rules = configure_rules(self.pack, self.config)
 
     def lint_text(self, text: str, filename: str | None = None, kind: str | None = None) -> list[Diagnostic]:
         path = filename or "<text>"
         document = read_document(text, path, kind or kind_for_path(path))
+        skipped = self.config.ignored_for(path) if filename else frozenset()
+        rules = [r for r in self.rules if r.id not in skipped]
         found = []
-        for rule in self.rules:
+        for rule in rules:
             for start, end, message in rule.run(document):
                 line, column = document.lines.position(start)
                 end_line, end_column = document.lines.position(end)
                 found.append(Diagnostic(path, line, column, end_line, end_column, rule.id, rule.severity, message))
+        found = apply_suppressions(document.source, document.kind, document.lines, found, path=path,
+                                   active={r.id for r in rules}, known=set(self.pack.rules),
+                                   require_reason=self.config.require_reason)
         found.sort()
         return found
 
