@@ -1,11 +1,6 @@
-import os
 import sys
-from pathlib import Path
 
 import pytest
-
-ROOT = Path(__file__).resolve().parents[1]
-SRC = ROOT / "src"
 
 
 @pytest.fixture

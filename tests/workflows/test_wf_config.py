@@ -143,3 +143,20 @@ def test_cli_profile_flag(tmp_path, run_cli):
     write(tmp_path / "a.md", CLAIM)
     status, out, _ = run_cli("config", tmp_path, "--profile", "strict")
     assert json.loads(out)["profile"] == "strict"
+
+
+def test_extra_pack_rules_run_whatever_the_profile(tmp_path):
+    from healthlint.rules.loader import builtin_pack_dir
+
+    source = (builtin_pack_dir() / "unqualified-safety-claim.yaml").read_text(encoding="utf-8")
+    write(tmp_path / "pack" / "house-safety.yaml", source.replace("id: unqualified-safety-claim", "id: house-safety"))
+    write(tmp_path / ".healthlint.yaml", "rule-packs: [pack]\nignore: [missing-clinician-referral]\n")
+    linter = Linter(config=config_for(str(tmp_path / "a.md")))
+    assert "house-safety" in {r.id for r in linter.rules}
+    assert {d.rule for d in linter.lint_text("It is 100% safe.\n", "a.md")} == {"house-safety",
+                                                                                 "unqualified-safety-claim"}
+
+
+def test_disable_line_form():
+    text = "Kratom cures depression. <!-- healthlint-disable-line unhedged-cure-claim -- quoted -->\n"
+    assert Linter(ignore=["missing-clinician-referral"]).lint_text(text, "a.md") == []
