@@ -5,6 +5,7 @@
     healthlint explain RULE             what a rule checks, why, and what to write instead
     healthlint test-rules [DIR ...]     run the rules' own examples
     healthlint serve [OPTIONS]          the HTTP publishing gate (an optional extra)
+    healthlint config [PATH]            print the effective configuration for PATH
 """
 from __future__ import annotations
 
@@ -15,9 +16,10 @@ import sys
 from healthlint import __version__
 from healthlint.diagnostics import Severity
 from healthlint.errors import HealthlintError
-from healthlint.formatters import FORMATTERS, Summary
+from healthlint.formatters import FORMATTERS, Summary, default_format
+from healthlint.formatters.statistics import StatisticsFormatter, Tee
 from healthlint.pipeline import FileError, Linter
-from healthlint.rules.model import PROFILES
+from healthlint.project import Project
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
@@ -27,6 +29,7 @@ commands:
   healthlint explain RULE        what RULE checks, why it matters, examples
   healthlint test-rules [DIR]    run every rule's examples (the built-in pack and DIR)
   healthlint serve               the publishing gate over HTTP (pip install healthlint[server])
+  healthlint config [PATH]       the effective configuration for PATH (default: .)
 
 exit status:
   0  no finding at or above --fail-on
@@ -37,6 +40,10 @@ examples:
   healthlint articles/
   healthlint --format json post.md
   cat post.md | healthlint - --stdin-filename post.md
+  healthlint --format sarif articles/ > healthlint.sarif
+  healthlint --write-baseline .healthlint-baseline.json articles/
+  healthlint --baseline .healthlint-baseline.json articles/
+  healthlint --diff articles/ ; healthlint --fix articles/
 """
 
 
@@ -52,16 +59,24 @@ def _lint_parser() -> argparse.ArgumentParser:
         epilog=_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("paths", nargs="*", metavar="PATH",
                    help="files or folders to lint (folders: *.md, *.markdown, *.txt, *.html, *.htm); - for standard input")
-    p.add_argument("--format", choices=sorted(FORMATTERS), default="text", help="output format (default: text)")
+    p.add_argument("--format", choices=sorted(FORMATTERS), default=None,
+                   help="output format (default: github under GitHub Actions, else text)")
     p.add_argument("--fail-on", choices=["error", "warning", "info"], default="error",
                    help="lowest severity that makes the exit status 1 (default: error)")
     p.add_argument("--select", type=_csv, default=[], metavar="RULES", help="only these rules (comma-separated)")
     p.add_argument("--ignore", type=_csv, default=[], metavar="RULES", help="skip these rules (comma-separated)")
     p.add_argument("--rules", action="append", default=[], metavar="DIR", help="add a rule pack folder (repeatable)")
-    p.add_argument("--profile", choices=list(PROFILES), default="default",
-                   help="default: the editorial rules; strict: also seller rules such as hedged disease claims")
     p.add_argument("--stdin-filename", metavar="NAME", help="the name to report for standard input "
                    "(its extension picks Markdown, text or HTML)")
+    p.add_argument("--config", metavar="FILE", help="use this configuration file for every path "
+                   "(default: .healthlint.yaml or pyproject.toml [tool.healthlint], found from each file upward)")
+    p.add_argument("--profile", metavar="NAME", help="rule profile: default, strict, ... (default: from config)")
+    p.add_argument("--require-reason", action="store_true", help="every inline suppression must give a reason")
+    p.add_argument("--statistics", action="store_true", help="count findings per rule")
+    p.add_argument("--baseline", metavar="FILE", help="report only findings not recorded in FILE")
+    p.add_argument("--write-baseline", metavar="FILE", help="record today's findings in FILE and exit 0")
+    p.add_argument("--fix", action="store_true", help="apply the safe fixes, then report what remains")
+    p.add_argument("--diff", action="store_true", help="show the safe fixes as a diff without writing them")
     p.add_argument("--color", choices=["auto", "always", "never"], default="auto",
                    help="colour text output (auto: on a terminal unless NO_COLOR is set)")
     p.add_argument("--version", action="version", version=f"healthlint {__version__}")
@@ -80,28 +95,47 @@ def _lint(argv: list[str]) -> int:
         _lint_parser().print_usage(sys.stderr)
         sys.stderr.write("healthlint: error: no PATH given (use - for standard input)\n")
         return EXIT_ERROR
-    linter = Linter(args.rules, args.select, args.ignore, profile=args.profile)
-    diagnostics, errors, files = [], [], 0
+    project = Project(dict(select=args.select, ignore=args.ignore, rule_packs=args.rules, profile=args.profile,
+                           require_reason=args.require_reason), args.config)
+    diagnostics, errors, files, sources = [], [], 0, {}
     paths = [p for p in args.paths if p != "-"]
+    if (args.fix or args.diff) and paths:
+        from healthlint.workflows import apply_fixes
+
+        changed = apply_fixes(project, paths, write=args.fix, out=sys.stdout, err=sys.stderr)
+        if args.diff and not args.fix:
+            return EXIT_FINDINGS if changed else EXIT_OK
     if "-" in args.paths:
         text = sys.stdin.buffer.read()
         from healthlint.sources import UnreadableFile, decode
 
         name = args.stdin_filename or "<stdin>"
         try:
-            diagnostics.extend(linter.lint_text(decode(text), name))
+            sources[name] = decode(text)
+            diagnostics.extend(project.linter_for(args.stdin_filename or ".").lint_text(sources[name], name))
             files += 1
         except UnreadableFile as e:
             errors.append(FileError(name, str(e)))
     if paths:
-        result = linter.lint_paths(paths)
+        result = project.lint_paths(paths)
         diagnostics.extend(result.diagnostics)
         errors.extend(result.errors)
         files += result.files
+    if args.write_baseline or args.baseline:
+        from healthlint.workflows import baseline_stage
+
+        diagnostics = baseline_stage(diagnostics, sources, args.baseline, args.write_baseline, sys.stderr,
+                                     project.documented_rules())
+        if args.write_baseline:
+            return EXIT_ERROR if errors else EXIT_OK
 
     for error in errors:
         sys.stderr.write(f"{error.path}: error: {error.reason}\n")
-    formatter = FORMATTERS[args.format](sys.stdout, sys.stderr, _use_color(args.color, sys.stdout))
+    name = args.format or default_format()
+    formatter = FORMATTERS[name](sys.stdout, sys.stderr, _use_color(args.color, sys.stdout), project.documented_rules())
+    if args.statistics:
+        stats = StatisticsFormatter(sys.stdout if name == "text" else sys.stderr, sys.stderr)
+        formatter = Tee(formatter, stats)
     summary = Summary(files=files, unreadable=errors)
     formatter.start()
     for d in sorted(diagnostics):
@@ -118,12 +152,12 @@ def _rules(argv: list[str]) -> int:
     p = argparse.ArgumentParser(prog="healthlint rules", description="List the rules.")
     p.add_argument("--rules", action="append", default=[], metavar="DIR", help="add a rule pack folder")
     args = p.parse_args(argv)
-    linter = Linter(args.rules, profile="strict")
+    pack = Linter(args.rules).pack
+    linter = Linter(pack=pack, select=list(pack.rules))
     width = max(len(r.id) for r in linter.rules)
     for rule in sorted(linter.rules, key=lambda r: r.id):
-        profiles = "all" if len(rule.profiles) == len(PROFILES) else ",".join(sorted(rule.profiles))
         summary = rule.description.strip().split("\n")[0]
-        sys.stdout.write(f"{rule.id:{width}}  {str(rule.severity):7}  {rule.kind:8}  {profiles:8}  {summary}\n")
+        sys.stdout.write(f"{rule.id:{width}}  {str(rule.severity):7}  {rule.kind:8}  {summary}\n")
     return EXIT_OK
 
 
@@ -149,7 +183,8 @@ def _test_rules(argv: list[str]) -> int:
                                 description="Run every rule's examples: 'fail' must report, 'pass' must not.")
     p.add_argument("dirs", nargs="*", metavar="DIR", help="rule pack folders to add to the built-in pack")
     args = p.parse_args(argv)
-    linter = Linter(args.dirs, profile="strict")
+    pack = Linter(args.dirs).pack
+    linter = Linter(pack=pack, select=list(pack.rules))
     count, failures = run_examples(linter)
     missing = [r.id for r in linter.rules if not (r.examples.fail or r.examples.pass_)]
     for failure in failures:
@@ -160,13 +195,30 @@ def _test_rules(argv: list[str]) -> int:
     return EXIT_FINDINGS if failures or missing else EXIT_OK
 
 
+def _config(argv: list[str]) -> int:
+    import json
+
+    p = argparse.ArgumentParser(prog="healthlint config", description="Print the effective configuration for a path.")
+    p.add_argument("path", nargs="?", default=".")
+    p.add_argument("--config", metavar="FILE", help="use this configuration file instead of discovering one")
+    p.add_argument("--profile", metavar="NAME")
+    args = p.parse_args(argv)
+    project = Project(dict(profile=args.profile), args.config)
+    config = project.config_for(args.path)
+    linter = project.linter_for(args.path)
+    doc = config.to_dict()
+    doc["rules"] = {r.id: str(r.severity) for r in linter.rules}
+    sys.stdout.write(json.dumps(doc, indent=2, ensure_ascii=False) + "\n")
+    return EXIT_OK
+
+
 def _serve(argv: list[str]) -> int:
     from healthlint.server.serve import serve
 
     return serve(argv)
 
 
-COMMANDS = {"rules": _rules, "explain": _explain, "test-rules": _test_rules, "serve": _serve}
+COMMANDS = {"rules": _rules, "explain": _explain, "test-rules": _test_rules, "config": _config, "serve": _serve}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -28,7 +28,7 @@ def run_examples(linter: Linter, rule_ids=None) -> tuple[int, list[ExampleFailur
     for rule in linter.rules:
         if rule_ids is not None and rule.id not in rule_ids:
             continue
-        single = Linter(pack=linter.pack, select=[rule.id], profile=linter.profile)
+        single = Linter(pack=linter.pack, select=[rule.id])
         for expected, texts in (("fail", rule.examples.fail), ("pass", rule.examples.pass_)):
             for text in texts:
                 count += 1

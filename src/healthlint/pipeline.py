@@ -1,19 +1,20 @@
-"""The one place the stages are wired: rules → document → checks → diagnostics.
+"""The one place the stages are wired: config → rules → document → checks → suppressions → diagnostics.
 
 ``Linter`` loads and selects rules once and is then reused, from any thread,
 for every text or file: documents are built per call and rules are immutable.
 """
 from __future__ import annotations
 
-import threading
 from dataclasses import dataclass, field
 from typing import Iterable
 
+from healthlint.config import Config
 from healthlint.diagnostics import Diagnostic
 from healthlint.errors import HealthlintError
 from healthlint.rules.loader import RulePack, load_packs
-from healthlint.rules.model import PROFILES
+from healthlint.selection import configure_rules
 from healthlint.sources import MissingPath, UnreadableFile, discover, read_text
+from healthlint.suppressions import apply_suppressions
 from healthlint.text.document import kind_for_path, read_document
 
 
@@ -32,42 +33,45 @@ class LintResult:
     files: int = 0
 
 
-def select_rules(pack: RulePack, select: Iterable[str] = (), ignore: Iterable[str] = (),
-                 profile: str = "default"):
-    """The rules to run: the profile's, or those selected, less those ignored. Unknown ids are errors.
-
-    A rule named in ``select`` runs whatever its profiles; otherwise a rule
-    runs when ``profile`` is one of its ``profiles``.
-    """
-    if profile not in PROFILES:
-        raise HealthlintError(f"unknown profile {profile!r}; profiles are: {', '.join(PROFILES)}")
+def select_rules(pack: RulePack, select: Iterable[str] = (), ignore: Iterable[str] = ()):
+    """The rules to run: all, or those selected, less those ignored. Unknown ids are errors."""
     select, ignore = list(select), list(ignore)
     for rule_id in select + ignore:
         if rule_id not in pack.rules:
             known = ", ".join(sorted(pack.rules))
             raise HealthlintError(f"unknown rule {rule_id!r}; rules are: {known}")
-    chosen = [r for r in pack.rules.values() if r.id in select or (not select and profile in r.profiles)]
+    chosen = [r for r in pack.rules.values() if not select or r.id in select]
     return [r for r in chosen if r.id not in ignore]
 
 
 class Linter:
-    """Loaded, selected rules, ready to lint any number of texts or files."""
+    """Loaded, selected rules, ready to lint any number of texts or files.
+
+    ``config`` (default: the default profile) chooses and tunes the rules;
+    ``rule_dirs``, ``select`` and ``ignore`` are merged on top of it.
+    """
 
     def __init__(self, rule_dirs: Iterable[str] = (), select: Iterable[str] = (), ignore: Iterable[str] = (),
-                 pack: RulePack | None = None, profile: str = "default"):
-        self.pack = pack or load_packs(list(rule_dirs))
-        self.profile = profile
-        self.rules = select_rules(self.pack, select, ignore, profile)
+                 pack: RulePack | None = None, *, config: Config | None = None, profile: str | None = None):
+        self.config = (config or Config()).merged(rule_packs=list(rule_dirs), select=list(select),
+                                                   ignore=list(ignore), profile=profile)
+        self.pack = pack or load_packs(list(self.config.rule_packs))
+        self.rules = configure_rules(self.pack, self.config)
 
     def lint_text(self, text: str, filename: str | None = None, kind: str | None = None) -> list[Diagnostic]:
         path = filename or "<text>"
         document = read_document(text, path, kind or kind_for_path(path))
+        skipped = self.config.ignored_for(path) if filename else frozenset()
+        rules = [r for r in self.rules if r.id not in skipped]
         found = []
-        for rule in self.rules:
+        for rule in rules:
             for start, end, message in rule.run(document):
                 line, column = document.lines.position(start)
                 end_line, end_column = document.lines.position(end)
                 found.append(Diagnostic(path, line, column, end_line, end_column, rule.id, rule.severity, message))
+        found = apply_suppressions(document.source, document.kind, document.lines, found, path=path,
+                                   active={r.id for r in rules}, known=set(self.pack.rules),
+                                   require_reason=self.config.require_reason)
         found.sort()
         return found
 
@@ -88,29 +92,21 @@ class Linter:
 
 
 _DEFAULT: Linter | None = None
-_DEFAULT_LOCK = threading.Lock()
 
 
-def _default_linter(config=None) -> Linter:
+def _default_linter() -> Linter:
     global _DEFAULT
-    if config is not None:
-        raise TypeError("configuration objects are not supported yet; pass config=None or linter=")
-    with _DEFAULT_LOCK:
-        if _DEFAULT is None:
-            _DEFAULT = Linter()
+    if _DEFAULT is None:
+        _DEFAULT = Linter()
     return _DEFAULT
 
 
-def lint_text(text: str, *, filename: str | None = None, kind: str | None = None, config=None,
+def lint_text(text: str, *, filename: str | None = None, kind: str | None = None,
               linter: Linter | None = None) -> list[Diagnostic]:
-    """Lint one text with the built-in rules (or ``linter``'s).
-
-    ``kind`` is ``markdown``, ``text`` or ``html``; by default the filename's
-    extension decides (``.txt`` text, ``.html``/``.htm`` HTML), else Markdown.
-    """
-    return (linter or _default_linter(config)).lint_text(text, filename, kind)
+    """Lint one text with the built-in rules (or ``linter``'s): Markdown unless told or named ``*.txt``."""
+    return (linter or _default_linter()).lint_text(text, filename, kind)
 
 
-def lint_paths(paths: Iterable[str], *, config=None, linter: Linter | None = None) -> LintResult:
+def lint_paths(paths: Iterable[str], *, linter: Linter | None = None) -> LintResult:
     """Lint files and folders; unreadable ones are listed in ``errors``, the rest are still linted."""
-    return (linter or _default_linter(config)).lint_paths(paths)
+    return (linter or _default_linter()).lint_paths(paths)

@@ -32,10 +32,16 @@ class Summary:
 
 
 class Formatter:
-    """Receives diagnostics in order; writes to ``out`` (results) and ``err`` (human notes)."""
+    """Receives diagnostics in order; writes to ``out`` (results) and ``err`` (human notes).
 
-    def __init__(self, out: TextIO, err: TextIO, color: bool = False):
+    ``rules`` maps rule ids to their documentation (Rule values, or
+    ``(severity, description)`` pairs for healthlint's own meta-rules), for
+    formats that describe the rules they report (SARIF).
+    """
+
+    def __init__(self, out: TextIO, err: TextIO, color: bool = False, rules: dict | None = None):
         self.out, self.err, self.color = out, err, color
+        self.rules = rules or {}
 
     def start(self) -> None:
         pass

@@ -145,7 +145,7 @@ class RulePack:
             id=values["id"], kind=kind_name, severity=Severity.parse(values["severity"]),
             message=values["message"], description=values["description"], examples=examples,
             scopes=values["scopes"], check=checker, instead=values["instead"],
-            references=values["references"], profiles=values["profiles"], path=str(path), line=getattr(node.lc, "line", 0) + 1,
+            references=values["references"], path=str(path), line=getattr(node.lc, "line", 0) + 1,
         )
 
 

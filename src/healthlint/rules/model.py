@@ -10,7 +10,6 @@ from healthlint.diagnostics import Severity
 
 # Where an exception is looked for, relative to the match it may cancel.
 EXCEPTION_SCOPES = ("sentence", "clause", "preceding", "following", "before", "after", "match", "paragraph", "document")
-PROFILES = ("default", "strict")
 
 
 @dataclass(frozen=True)
@@ -53,7 +52,6 @@ class Rule:
     scopes: frozenset[str]
     check: Any = field(compare=False, repr=False)  # a kinds.* checker with .run(document)
     instead: str = ""
-    profiles: frozenset[str] = frozenset(PROFILES)
     references: tuple[str, ...] = ()
     path: str = ""
     line: int = 0

@@ -14,7 +14,7 @@ import regex
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from healthlint.errors import RuleError
-from healthlint.rules.model import EXCEPTION_SCOPES, PROFILES, Check, Exception_, Examples
+from healthlint.rules.model import EXCEPTION_SCOPES, Check, Exception_, Examples
 from healthlint.text.document import SCOPES
 
 VOCAB_REF = regex.compile(r"\{([a-z][a-z0-9_]*)\}")
@@ -230,14 +230,6 @@ def examples(reader: Reader, value, parent, key) -> Examples:
     return Examples(fields["fail"], fields["pass"])
 
 
-def profile_list(reader: Reader, value, parent, key) -> frozenset[str]:
-    items = text_list(reader, value, parent, key)
-    for item in items:
-        if item not in PROFILES:
-            raise reader.error(parent, key, f"unknown profile {item!r}; profiles are {', '.join(PROFILES)}")
-    return frozenset(items)
-
-
 def rule_id(reader: Reader, value, parent, key) -> str:
     value = text(reader, value, parent, key)
     if not RULE_ID.match(value):
@@ -253,8 +245,6 @@ COMMON_FIELDS: dict[str, Field] = {
     "description": Field(text, required=True, doc="what it checks and why: the regulation or guideline"),
     "instead": Field(text, default="", doc="what to write instead"),
     "references": Field(text_list, default=(), doc="links to the regulation or guidance"),
-    "profiles": Field(profile_list, default=frozenset(PROFILES),
-                      doc="the profiles that run the rule (default: all); strict adds seller rules"),
     "scopes": Field(scope_list, default=frozenset(SCOPES), doc="where in a document the rule looks"),
     "examples": Field(examples, required=True, doc="texts that must fail and must pass"),
 }

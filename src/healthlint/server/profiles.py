@@ -1,6 +1,6 @@
 """Profiles: a name a client may send, mapped to a Linter built once and then shared.
 
-Each shipped profile (``default``, ``strict``; see ``rules.model.PROFILES``)
+Each shipped profile (``rules/profiles/*.yaml``: ``default``, ``strict``)
 is a function from the operator's rule folders to a Linter.
 """
 from __future__ import annotations
@@ -9,14 +9,16 @@ import threading
 from typing import Callable
 
 from healthlint.pipeline import Linter
-from healthlint.rules.model import PROFILES
+from healthlint.profiles import available_profiles
+from healthlint.rules.loader import builtin_pack_dir
 
 
 def _profile_linter(profile: str) -> Callable[[list[str]], Linter]:
     return lambda rule_dirs: Linter(rule_dirs, profile=profile)
 
 
-BUILTIN: dict[str, Callable[[list[str]], Linter]] = {name: _profile_linter(name) for name in PROFILES}
+BUILTIN: dict[str, Callable[[list[str]], Linter]] = {
+    name: _profile_linter(name) for name in available_profiles([builtin_pack_dir()])}
 
 
 class UnknownProfile(LookupError):

@@ -1,0 +1,75 @@
+"""Linting a tree whose folders may carry their own configuration.
+
+Each file is linted with the configuration discovered from its folder upward
+(or the one ``--config`` names), merged with the command line; one Linter is
+built per distinct configuration and reused.
+"""
+from __future__ import annotations
+
+import os
+from typing import Iterable
+
+from healthlint.config import Config, config_for, read_config
+from healthlint.pipeline import FileError, Linter, LintResult
+from healthlint.sources import DEFAULT_EXTENSIONS, MissingPath, UnreadableFile, discover, read_text
+
+
+class Project:
+    def __init__(self, overrides: dict | None = None, config_file: str | None = None):
+        self.overrides = overrides or {}
+        self.fixed = read_config(config_file) if config_file else None
+        self._linters: dict[Config, Linter] = {}
+
+    def config_for(self, path: str) -> Config:
+        base = self.fixed or config_for(path)
+        return base.merged(**self.overrides)
+
+    def linter_for(self, path: str) -> Linter:
+        config = self.config_for(path)
+        linter = self._linters.get(config)
+        if linter is None:
+            linter = self._linters[config] = Linter(config=config)
+        return linter
+
+    def files(self, paths: Iterable[str]):
+        """The files to lint (and a MissingPath for each path not there), after include and exclude.
+
+        Files named explicitly are linted whatever their extension, unless excluded;
+        files found in folders must match ``include`` (default: *.md, *.markdown, *.txt).
+        """
+        for raw in paths:
+            if os.path.isdir(raw):
+                for item in discover([raw], extensions=("",)):
+                    config = self.config_for(item)
+                    wanted = config.includes(item) if config.include else item.lower().endswith(DEFAULT_EXTENSIONS)
+                    if wanted and not config.excludes(item):
+                        yield item
+            else:
+                for item in discover([raw]):
+                    if isinstance(item, MissingPath) or not self.config_for(item).excludes(item):
+                        yield item
+
+    def lint_paths(self, paths: Iterable[str]) -> LintResult:
+        result = LintResult()
+        for item in self.files(paths):
+            if isinstance(item, MissingPath):
+                result.errors.append(FileError(item.path, item.reason))
+                continue
+            try:
+                text = read_text(item)
+            except UnreadableFile as e:
+                result.errors.append(FileError(item, str(e)))
+                continue
+            result.files += 1
+            result.diagnostics.extend(self.linter_for(item).lint_text(text, item))
+        return result
+
+    def documented_rules(self) -> dict:
+        """Every rule the run's packs define, and healthlint's own meta-rules, by id (for SARIF)."""
+        from healthlint.suppressions import META_RULES
+
+        rules: dict = dict(META_RULES)
+        linters = list(self._linters.values()) or [self.linter_for(".")]
+        for linter in linters:
+            rules.update(linter.pack.rules)
+        return rules

@@ -1,0 +1,41 @@
+"""The CLI's optional stages around linting: safe fixes before, the baseline after."""
+from __future__ import annotations
+
+from healthlint.baseline import Fingerprinter, new_findings, read_baseline, write_baseline
+from healthlint.fixes import fix_text, read_for_fix, unified_diff, write_atomic
+from healthlint.sources import MissingPath, UnreadableFile
+
+
+def apply_fixes(project, paths, *, write: bool, out, err) -> int:
+    """Fix (``write``) or show as a diff each file's safe fixes; return how many files change."""
+    changed = 0
+    for path in project.files(paths):
+        if isinstance(path, MissingPath):
+            continue
+        try:
+            before, encoding = read_for_fix(path)
+        except (OSError, UnreadableFile):
+            continue  # reported by the lint that follows
+        after, rules = fix_text(before, path, project.linter_for(path))
+        if after == before:
+            continue
+        changed += 1
+        if write:
+            write_atomic(path, after, encoding)
+            err.write(f"{path}: fixed {', '.join(rules)}\n")
+        else:
+            out.write(unified_diff(path, before, after))
+    if write:
+        err.write(f"Fixed {changed} file{'' if changed == 1 else 's'}.\n")
+    return changed
+
+
+def baseline_stage(diagnostics, sources, baseline: str | None, write: str | None, err, rules=None):
+    """Record the findings (``write``), or keep only those the ``baseline`` does not hold."""
+    document_rules = [rule_id for rule_id, rule in (rules or {}).items() if getattr(rule, "kind", "") == "document"]
+    fingerprint = Fingerprinter(sources, document_rules=document_rules)
+    if write:
+        count = write_baseline(write, diagnostics, fingerprint)
+        err.write(f"Wrote {count} finding{'' if count == 1 else 's'} to {write}.\n")
+        return diagnostics
+    return new_findings(diagnostics, read_baseline(baseline), fingerprint)
