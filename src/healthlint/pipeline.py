@@ -54,12 +54,16 @@ class Linter:
         document = read_document(text, path, kind or kind_for_path(path))
         found = []
         for rule in self.rules:
-            for start, end, message in rule.run(document):
+            for start, end, message in self.run_rule(rule, document):
                 line, column = document.lines.position(start)
                 end_line, end_column = document.lines.position(end)
                 found.append(Diagnostic(path, line, column, end_line, end_column, rule.id, rule.severity, message))
         found.sort()
         return found
+
+    def run_rule(self, rule, document):
+        """One rule's ``(start, end, message)`` findings in ``document``; a subclass may cache them."""
+        return rule.run(document)
 
     def lint_paths(self, paths: Iterable[str]) -> LintResult:
         result = LintResult()
