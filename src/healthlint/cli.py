@@ -4,6 +4,7 @@
     healthlint rules                    list the rules
     healthlint explain RULE             what a rule checks, why, and what to write instead
     healthlint test-rules [DIR ...]     run the rules' own examples
+    healthlint lsp                      start the language server (stdio)
 """
 from __future__ import annotations
 
@@ -24,6 +25,7 @@ commands:
   healthlint rules               list the rules, their severities and kinds
   healthlint explain RULE        what RULE checks, why it matters, examples
   healthlint test-rules [DIR]    run every rule's examples (the built-in pack and DIR)
+  healthlint lsp                 start the language server for editors (needs healthlint[lsp])
 
 exit status:
   0  no finding at or above --fail-on
@@ -154,7 +156,13 @@ def _test_rules(argv: list[str]) -> int:
     return EXIT_FINDINGS if failures or missing else EXIT_OK
 
 
-COMMANDS = {"rules": _rules, "explain": _explain, "test-rules": _test_rules}
+def _lsp(argv: list[str]) -> int:
+    from healthlint.lsp import main as lsp_main
+
+    return lsp_main(argv)
+
+
+COMMANDS = {"rules": _rules, "explain": _explain, "test-rules": _test_rules, "lsp": _lsp}
 
 
 def main(argv: list[str] | None = None) -> int:
