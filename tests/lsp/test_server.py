@@ -185,3 +185,25 @@ async def test_close_clears_diagnostics(client):
         text_document=types.TextDocumentIdentifier(uri=uri)))
     assert list(await diagnostics_for(client, uri)) == []
     await asyncio.sleep(0)
+
+
+async def test_the_server_asks_the_client_to_watch_configuration_files(client):
+    registered = asyncio.get_running_loop().create_future()
+
+    @client.feature(types.CLIENT_REGISTER_CAPABILITY)
+    def on_register(params: types.RegistrationParams):
+        if not registered.done():
+            registered.set_result(params)
+
+    (client.root / "pack").mkdir()
+    capabilities = types.ClientCapabilities(workspace=types.WorkspaceClientCapabilities(
+        did_change_watched_files=types.DidChangeWatchedFilesClientCapabilities(
+            dynamic_registration=True, relative_pattern_support=True)))
+    await client.initialize_session(types.InitializeParams(
+        capabilities=capabilities, root_uri=client.root.as_uri(), initialization_options={"rules": ["pack"]}))
+    params = await asyncio.wait_for(registered, 10)
+    [registration] = params.registrations
+    assert registration.method == types.WORKSPACE_DID_CHANGE_WATCHED_FILES
+    globs = [w["globPattern"] for w in registration.register_options["watchers"]]
+    assert "**/.healthlint.yaml" in globs and "**/pyproject.toml" in globs
+    assert {"baseUri": (client.root / "pack").as_uri(), "pattern": "**/*.yaml"} in globs

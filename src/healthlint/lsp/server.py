@@ -78,8 +78,13 @@ class HealthlintServer(LanguageServer):
     async def reload(self) -> None:
         """(Re)build the linter, report a broken rule file on that file, then lint every open document."""
         loop = asyncio.get_running_loop()
-        linter, error = await loop.run_in_executor(self.lint_worker, build_linter, self.settings, self.linter)
+        previous = self.linter
+        linter, error = await loop.run_in_executor(self.lint_worker, build_linter, self.settings, previous)
         self.linter = linter
+        if error is not None:
+            using = ("keeping the rules that last loaded" if linter is not None and linter is previous
+                     else "using the built-in rules only" if linter is not None else "no rules are loaded")
+            self.show(f"healthlint: {error} ({using} until it is fixed)", types.MessageType.Error)
         stale, self.rule_error_uris = self.rule_error_uris, set()
         if isinstance(error, RuleError):
             uri = Path(error.path).resolve().as_uri()
@@ -87,9 +92,6 @@ class HealthlintServer(LanguageServer):
             self.publish(uri, [rule_error_diagnostic(error, self.encoding)])
         for uri in stale - self.rule_error_uris:
             self.publish(uri, [])
-        if error is not None:
-            fallback = "the previous rules" if linter is not None else "no rules"
-            self.show(f"healthlint: {error} (using {fallback} until it is fixed)", types.MessageType.Error)
         for uri in list(self.workspace.text_documents):
             self.debouncer.touch(uri)
 
@@ -99,7 +101,7 @@ class HealthlintServer(LanguageServer):
             return True
         path = os.path.abspath(path)
         return path.endswith(".yaml") and any(
-            os.path.commonpath([path, os.path.abspath(d)]) == os.path.abspath(d) for d in self.settings.rules)
+            Path(path).is_relative_to(os.path.abspath(d)) for d in self.settings.rules)
 
     # -- linting ---------------------------------------------------------------------
 
@@ -159,7 +161,11 @@ async def initialized(ls: HealthlintServer, params: types.InitializedParams) -> 
     await ls.reload()
     watched = ls.client_capabilities.workspace and ls.client_capabilities.workspace.did_change_watched_files
     if watched and watched.dynamic_registration:
-        globs = ["**/.healthlint.yaml", "**/pyproject.toml"] + [f"{d}/**/*.yaml" for d in ls.settings.rules]
+        globs: list = ["**/.healthlint.yaml", "**/pyproject.toml"]
+        if watched.relative_pattern_support:
+            globs += [types.RelativePattern(base_uri=Path(d).as_uri(), pattern="**/*.yaml") for d in ls.settings.rules]
+        elif ls.settings.rules:
+            globs.append("**/*.yaml")  # affects_rules() keeps those under the rule folders
         options = types.DidChangeWatchedFilesRegistrationOptions(
             watchers=[types.FileSystemWatcher(glob_pattern=g) for g in globs])
         try:
