@@ -11,7 +11,8 @@ UTF-16 ranges included.
 
 The article is FILE, else the Markdown of /work/shared/corpus/dev (when
 present) cut to 20 KB, else the rule pack's own examples repeated to 20 KB.
-Not a test: nothing is asserted.
+Not a test: nothing is asserted. BENCH_SERVER replaces the server's arguments after the
+Python executable (default: -m healthlint lsp), e.g. to run it under a profiler.
 """
 from __future__ import annotations
 
