@@ -1,5 +1,5 @@
 """The README's quick start lints examples/: the violating articles report, the careful ones stay clean."""
-from conftest import ROOT
+from tests.conftest import ROOT
 
 from healthlint.pipeline import Linter
 

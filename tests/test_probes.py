@@ -9,7 +9,7 @@ from collections import defaultdict
 
 import pytest
 import yaml
-from conftest import ROOT
+from tests.conftest import ROOT
 
 from healthlint.pipeline import Linter
 

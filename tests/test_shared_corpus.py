@@ -4,7 +4,7 @@ import subprocess
 import sys
 
 import pytest
-from conftest import SHARED
+from tests.conftest import SHARED
 
 SCORE = SHARED / "eval" / "score.py"
 pytestmark = pytest.mark.skipif(not SCORE.exists(), reason="../shared/eval is not present")

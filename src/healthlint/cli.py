@@ -6,6 +6,7 @@
     healthlint test-rules [DIR ...]     run the rules' own examples
     healthlint serve [OPTIONS]          the HTTP publishing gate (an optional extra)
     healthlint config [PATH]            print the effective configuration for PATH
+    healthlint lsp                      start the language server (stdio)
 """
 from __future__ import annotations
 
@@ -30,6 +31,7 @@ commands:
   healthlint test-rules [DIR]    run every rule's examples (the built-in pack and DIR)
   healthlint serve               the publishing gate over HTTP (pip install healthlint[server])
   healthlint config [PATH]       the effective configuration for PATH (default: .)
+  healthlint lsp                 start the language server for editors (needs healthlint[lsp])
 
 exit status:
   0  no finding at or above --fail-on
@@ -218,7 +220,15 @@ def _serve(argv: list[str]) -> int:
     return serve(argv)
 
 
-COMMANDS = {"rules": _rules, "explain": _explain, "test-rules": _test_rules, "config": _config, "serve": _serve}
+
+def _lsp(argv: list[str]) -> int:
+    from healthlint.lsp import main as lsp_main
+
+    return lsp_main(argv)
+
+
+COMMANDS = {"rules": _rules, "explain": _explain, "test-rules": _test_rules, "config": _config,
+            "serve": _serve, "lsp": _lsp}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -65,7 +65,7 @@ class Linter:
         rules = [r for r in self.rules if r.id not in skipped]
         found = []
         for rule in rules:
-            for start, end, message in rule.run(document):
+            for start, end, message in self.run_rule(rule, document):
                 line, column = document.lines.position(start)
                 end_line, end_column = document.lines.position(end)
                 found.append(Diagnostic(path, line, column, end_line, end_column, rule.id, rule.severity, message))
@@ -74,6 +74,10 @@ class Linter:
                                    require_reason=self.config.require_reason)
         found.sort()
         return found
+
+    def run_rule(self, rule, document):
+        """One rule's ``(start, end, message)`` findings in ``document``; a subclass may cache them."""
+        return rule.run(document)
 
     def lint_paths(self, paths: Iterable[str]) -> LintResult:
         result = LintResult()

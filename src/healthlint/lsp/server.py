@@ -1,0 +1,249 @@
+"""The language server: documents in, diagnostics, hovers and code actions out.
+
+Built on pygls. Documents are synchronised in full (the client sends the whole
+text on each change), which keeps line and column arithmetic exact whatever
+line breaks the text uses. Linting runs on one worker thread, so the server
+keeps answering hovers while a long document is checked.
+"""
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from urllib.parse import unquote
+
+from lsprotocol import types
+from pygls.lsp.server import LanguageServer
+from pygls.uris import to_fs_path
+
+from healthlint import __version__
+from healthlint.errors import HealthlintError, RuleError
+from healthlint.lsp import actions, hover
+from healthlint.lsp.convert import rule_error_diagnostic, to_lsp
+from healthlint.lsp.incremental import IncrementalLinter
+from healthlint.lsp.positions import PositionEncoder
+from healthlint.lsp.settings import Settings, parse_settings
+from healthlint.lsp.scheduler import Debouncer
+from healthlint.text.document import kind_for_path
+
+log = logging.getLogger(__name__)
+
+# Files whose change reloads the configuration and rules (besides the rule folders' YAML files).
+CONFIG_FILES = (".healthlint.yaml", "pyproject.toml")
+_KIND_BY_LANGUAGE = {"markdown": "markdown", "plaintext": "text", "text": "text"}
+
+
+def build_linter(settings: Settings, previous: IncrementalLinter | None):
+    """The linter ``settings`` describe, and the error that prevented it (then ``previous`` or built-in rules).
+
+    This is where configuration files will be read once they exist: the server
+    calls it at start-up and whenever a configuration or rule file changes.
+    """
+    try:
+        return IncrementalLinter(settings.rules, settings.select, settings.ignore), None
+    except HealthlintError as error:
+        if previous is not None:
+            return previous, error
+        try:
+            return IncrementalLinter(), error
+        except HealthlintError:
+            return None, error
+
+
+class HealthlintServer(LanguageServer):
+    def __init__(self):
+        super().__init__("healthlint", __version__, text_document_sync_kind=types.TextDocumentSyncKind.Full)
+        self.settings = Settings()
+        self.root: str | None = None
+        self.linter: IncrementalLinter | None = None
+        self.published: dict[str, list[types.Diagnostic]] = {}
+        self.rule_error_uris: set[str] = set()
+        self.lint_worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="healthlint-lint")
+        self.debouncer = Debouncer(self.lint_document, self.settings.debounce_ms / 1000)
+
+    # -- configuration ---------------------------------------------------------------
+
+    @property
+    def encoding(self) -> str:
+        return self.workspace.position_encoding or types.PositionEncodingKind.Utf16
+
+    def apply_settings(self, options) -> None:
+        self.settings = parse_settings(options, self.root)
+        self.debouncer.delay = self.settings.debounce_ms / 1000
+        for problem in self.settings.problems:
+            self.show(problem, types.MessageType.Warning)
+
+    async def reload(self) -> None:
+        """(Re)build the linter, report a broken rule file on that file, then lint every open document."""
+        loop = asyncio.get_running_loop()
+        previous = self.linter
+        linter, error = await loop.run_in_executor(self.lint_worker, build_linter, self.settings, previous)
+        self.linter = linter
+        if error is not None:
+            using = ("keeping the rules that last loaded" if linter is not None and linter is previous
+                     else "using the built-in rules only" if linter is not None else "no rules are loaded")
+            self.show(f"healthlint: {error} ({using} until it is fixed)", types.MessageType.Error)
+        stale, self.rule_error_uris = self.rule_error_uris, set()
+        if isinstance(error, RuleError):
+            uri = Path(error.path).resolve().as_uri()
+            self.rule_error_uris.add(uri)
+            self.publish(uri, [rule_error_diagnostic(error, self.encoding)])
+        for uri in stale - self.rule_error_uris:
+            self.publish(uri, [])
+        for uri in list(self.workspace.text_documents):
+            self.debouncer.touch(uri)
+
+    def affects_rules(self, uri: str) -> bool:
+        path = to_fs_path(uri) or unquote(uri)
+        if os.path.basename(path) in CONFIG_FILES:
+            return True
+        path = os.path.abspath(path)
+        return path.endswith(".yaml") and any(
+            Path(path).is_relative_to(os.path.abspath(d)) for d in self.settings.rules)
+
+    # -- linting ---------------------------------------------------------------------
+
+    def is_open(self, uri: str) -> bool:
+        return unquote(uri) in self.workspace.text_documents
+
+    def kind_of(self, document) -> str:
+        return _KIND_BY_LANGUAGE.get(document.language_id or "") or kind_for_path(document.path or document.uri)
+
+    async def lint_document(self, uri: str) -> None:
+        if not self.is_open(uri):
+            return
+        document = self.workspace.get_text_document(uri)
+        text, version, kind = document.source, document.version, self.kind_of(document)
+        linter = self.linter
+        if linter is None:
+            return
+        try:
+            found = await asyncio.get_running_loop().run_in_executor(
+                self.lint_worker, self._diagnostics, linter, text, document.path or uri, kind)
+        except Exception:  # a bug must not end the session: log it, keep serving
+            log.exception("linting %s failed", uri)
+            return
+        if self.is_open(uri):
+            self.publish(uri, found, version)
+
+    def _diagnostics(self, linter, text: str, path: str, kind: str) -> list[types.Diagnostic]:
+        encoder = PositionEncoder(text, self.encoding)
+        rules = linter.pack.rules
+        return [to_lsp(d, encoder, rules.get(d.rule), self.settings.docs_url)
+                for d in linter.lint_text(text, path, kind)]
+
+    def publish(self, uri: str, diagnostics: list[types.Diagnostic], version: int | None = None) -> None:
+        self.published[uri] = diagnostics
+        self.text_document_publish_diagnostics(
+            types.PublishDiagnosticsParams(uri=uri, diagnostics=diagnostics, version=version))
+
+    def show(self, message: str, kind: types.MessageType) -> None:
+        log.warning("%s", message)
+        self.window_show_message(types.ShowMessageParams(type=kind, message=message))
+
+
+server = HealthlintServer()
+
+
+@server.feature(types.INITIALIZE)
+def initialize(ls: HealthlintServer, params: types.InitializeParams) -> None:
+    if params.root_uri:
+        ls.root = to_fs_path(params.root_uri)
+    elif params.workspace_folders:
+        ls.root = to_fs_path(params.workspace_folders[0].uri)
+    ls.apply_settings(params.initialization_options)
+
+
+@server.feature(types.INITIALIZED)
+async def initialized(ls: HealthlintServer, params: types.InitializedParams) -> None:
+    await ls.reload()
+    watched = ls.client_capabilities.workspace and ls.client_capabilities.workspace.did_change_watched_files
+    if watched and watched.dynamic_registration:
+        globs: list = ["**/.healthlint.yaml", "**/pyproject.toml"]
+        if watched.relative_pattern_support:
+            globs += [types.RelativePattern(base_uri=Path(d).as_uri(), pattern="**/*.yaml") for d in ls.settings.rules]
+        elif ls.settings.rules:
+            globs.append("**/*.yaml")  # affects_rules() keeps those under the rule folders
+        options = types.DidChangeWatchedFilesRegistrationOptions(
+            watchers=[types.FileSystemWatcher(glob_pattern=g) for g in globs])
+        try:
+            await ls.client_register_capability_async(types.RegistrationParams(registrations=[
+                types.Registration(id="healthlint-watch", method=types.WORKSPACE_DID_CHANGE_WATCHED_FILES,
+                                   register_options=options)]))
+        except Exception as e:  # the client may refuse; then it only reloads on configuration changes
+            log.warning("could not register file watchers: %s", e)
+
+
+@server.feature(types.TEXT_DOCUMENT_DID_OPEN)
+def did_open(ls: HealthlintServer, params: types.DidOpenTextDocumentParams) -> None:
+    ls.debouncer.touch(params.text_document.uri)
+
+
+@server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
+def did_change(ls: HealthlintServer, params: types.DidChangeTextDocumentParams) -> None:
+    ls.debouncer.touch(params.text_document.uri)
+
+
+@server.feature(types.TEXT_DOCUMENT_DID_SAVE)
+def did_save(ls: HealthlintServer, params: types.DidSaveTextDocumentParams) -> None:
+    ls.debouncer.touch(params.text_document.uri)
+
+
+@server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
+def did_close(ls: HealthlintServer, params: types.DidCloseTextDocumentParams) -> None:
+    uri = params.text_document.uri
+    ls.debouncer.cancel(uri)
+    ls.publish(uri, [])
+    ls.published.pop(uri, None)
+
+
+@server.feature(types.WORKSPACE_DID_CHANGE_CONFIGURATION)
+async def did_change_configuration(ls: HealthlintServer, params: types.DidChangeConfigurationParams) -> None:
+    previous = ls.settings
+    ls.apply_settings(params.settings)
+    if ls.settings != previous:
+        await ls.reload()
+
+
+@server.feature(types.WORKSPACE_DID_CHANGE_WATCHED_FILES)
+async def did_change_watched_files(ls: HealthlintServer, params: types.DidChangeWatchedFilesParams) -> None:
+    if any(ls.affects_rules(change.uri) for change in params.changes):
+        await ls.reload()
+
+
+@server.feature(types.TEXT_DOCUMENT_HOVER)
+def on_hover(ls: HealthlintServer, params: types.HoverParams) -> types.Hover | None:
+    if ls.linter is None:
+        return None
+    rules = ls.linter.pack.rules
+    texts, seen = [], set()
+    for diagnostic in ls.published.get(params.text_document.uri, []):
+        rule = rules.get(diagnostic.code) if isinstance(diagnostic.code, str) else None
+        if rule is not None and rule.id not in seen and hover.contains(diagnostic.range, params.position):
+            seen.add(rule.id)
+            texts.append(hover.rule_markdown(rule, ls.settings.docs_url))
+    if not texts:
+        return None
+    return types.Hover(contents=types.MarkupContent(kind=types.MarkupKind.Markdown,
+                                                    value="\n\n---\n\n".join(texts)))
+
+
+@server.feature(types.TEXT_DOCUMENT_CODE_ACTION,
+                types.CodeActionOptions(code_action_kinds=[types.CodeActionKind.QuickFix]))
+def on_code_action(ls: HealthlintServer, params: types.CodeActionParams) -> list[types.CodeAction] | None:
+    uri = params.text_document.uri
+    if not ls.is_open(uri):
+        return None
+    document = ls.workspace.get_text_document(uri)
+    text = document.source
+    encoder = PositionEncoder(text, ls.encoding)
+    return actions.code_actions(uri, text, ls.kind_of(document), params.context.diagnostics,
+                                encoder, ls.settings) or None
+
+
+def serve() -> None:
+    """Serve over standard input and output until the client says exit."""
+    logging.basicConfig(level=logging.WARNING, format="healthlint-lsp: %(levelname)s: %(message)s")
+    server.start_io()
