@@ -127,3 +127,14 @@ def test_debounce_lints_at_once_then_coalesces_a_burst():
 
     asyncio.run(scenario())
     assert runs == [1, 11]  # the first edit at once, the rest of the burst once, with the last edit
+
+
+def test_build_linter_reads_the_workspace_configuration(tmp_path):
+    from healthlint.lsp.server import build_linter
+    from healthlint.lsp.settings import Settings
+
+    (tmp_path / ".healthlint.yaml").write_text("ignore: [unhedged-cure-claim]\n", encoding="utf-8")
+    linter, error = build_linter(Settings(), None, str(tmp_path))
+    assert error is None
+    assert "unhedged-cure-claim" not in {r.id for r in linter.rules}
+    assert "unqualified-safety-claim" in {r.id for r in linter.rules}

@@ -18,6 +18,8 @@ from lsprotocol import types
 from pygls.lsp.server import LanguageServer
 from pygls.uris import to_fs_path
 
+from healthlint.config import clear_cache as config_clear_cache
+from healthlint.config import config_for
 from healthlint import __version__
 from healthlint.errors import HealthlintError, RuleError
 from healthlint.lsp import actions, hover
@@ -35,14 +37,18 @@ CONFIG_FILES = (".healthlint.yaml", "pyproject.toml")
 _KIND_BY_LANGUAGE = {"markdown": "markdown", "plaintext": "text", "text": "text"}
 
 
-def build_linter(settings: Settings, previous: IncrementalLinter | None):
+def build_linter(settings: Settings, previous: IncrementalLinter | None, root: str | None = None):
     """The linter ``settings`` describe, and the error that prevented it (then ``previous`` or built-in rules).
 
-    This is where configuration files will be read once they exist: the server
-    calls it at start-up and whenever a configuration or rule file changes.
+    The workspace's configuration (``.healthlint.yaml`` or ``[tool.healthlint]``,
+    discovered from the root upward, as the CLI does) comes first; the editor's
+    settings are merged on top. The server calls this at start-up and whenever a
+    configuration or rule file changes.
     """
     try:
-        return IncrementalLinter(settings.rules, settings.select, settings.ignore), None
+        config_clear_cache()
+        config = config_for(root) if root else None
+        return IncrementalLinter(settings.rules, settings.select, settings.ignore, config=config), None
     except HealthlintError as error:
         if previous is not None:
             return previous, error
@@ -79,7 +85,7 @@ class HealthlintServer(LanguageServer):
         """(Re)build the linter, report a broken rule file on that file, then lint every open document."""
         loop = asyncio.get_running_loop()
         previous = self.linter
-        linter, error = await loop.run_in_executor(self.lint_worker, build_linter, self.settings, previous)
+        linter, error = await loop.run_in_executor(self.lint_worker, build_linter, self.settings, previous, self.root)
         self.linter = linter
         if error is not None:
             using = ("keeping the rules that last loaded" if linter is not None and linter is previous
