@@ -80,19 +80,24 @@ class Linter:
         return rule.run(document)
 
     def lint_paths(self, paths: Iterable[str]) -> LintResult:
-        result = LintResult()
-        for item in discover(paths):
-            if isinstance(item, MissingPath):
-                result.errors.append(FileError(item.path, item.reason))
-                continue
-            try:
-                text = read_text(item)
-            except UnreadableFile as e:
-                result.errors.append(FileError(item, str(e)))
-                continue
-            result.files += 1
-            result.diagnostics.extend(self.lint_text(text, item))
-        return result
+        return lint_files(discover(paths), lambda path: self)
+
+
+def lint_files(items, linter_for) -> LintResult:
+    """Read and lint each discovered item with ``linter_for(path)``; missing and unreadable files become errors."""
+    result = LintResult()
+    for item in items:
+        if isinstance(item, MissingPath):
+            result.errors.append(FileError(item.path, item.reason))
+            continue
+        try:
+            text = read_text(item)
+        except UnreadableFile as e:
+            result.errors.append(FileError(item, str(e)))
+            continue
+        result.files += 1
+        result.diagnostics.extend(linter_for(item).lint_text(text, item))
+    return result
 
 
 _DEFAULT: Linter | None = None

@@ -10,8 +10,8 @@ import os
 from typing import Iterable
 
 from healthlint.config import Config, config_for, read_config
-from healthlint.pipeline import FileError, Linter, LintResult
-from healthlint.sources import DEFAULT_EXTENSIONS, MissingPath, UnreadableFile, discover, read_text
+from healthlint.pipeline import Linter, LintResult, lint_files
+from healthlint.sources import DEFAULT_EXTENSIONS, MissingPath, discover
 
 
 class Project:
@@ -50,19 +50,7 @@ class Project:
                         yield item
 
     def lint_paths(self, paths: Iterable[str]) -> LintResult:
-        result = LintResult()
-        for item in self.files(paths):
-            if isinstance(item, MissingPath):
-                result.errors.append(FileError(item.path, item.reason))
-                continue
-            try:
-                text = read_text(item)
-            except UnreadableFile as e:
-                result.errors.append(FileError(item, str(e)))
-                continue
-            result.files += 1
-            result.diagnostics.extend(self.linter_for(item).lint_text(text, item))
-        return result
+        return lint_files(self.files(paths), self.linter_for)
 
     def documented_rules(self) -> dict:
         """Every rule the run's packs define, and healthlint's own meta-rules, by id (for SARIF)."""

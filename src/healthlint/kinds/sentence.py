@@ -8,8 +8,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import regex
-
 from healthlint.kinds.matching import SentenceMatcher, describe, in_scope, is_question
 from healthlint.rules import schema
 from healthlint.rules.schema import Field
@@ -23,7 +21,6 @@ FIELDS = {
     "clause_breaks": Field(schema.pattern, default=None,
                            doc="what separates clauses (default: the {clause_breaks} vocabulary)"),
 }
-
 
 @dataclass(frozen=True)
 class SentenceKind:
