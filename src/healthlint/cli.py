@@ -12,10 +12,12 @@ import os
 import sys
 
 from healthlint import __version__
+from healthlint.budget import DEFAULT_RULE_TIMEOUT
 from healthlint.diagnostics import Severity
 from healthlint.errors import HealthlintError
 from healthlint.formatters import FORMATTERS, Summary
 from healthlint.pipeline import FileError, Linter
+from healthlint.signals import Terminated, terminate_on_sigterm
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
@@ -59,6 +61,9 @@ def _lint_parser() -> argparse.ArgumentParser:
                    "(its extension picks Markdown or text)")
     p.add_argument("--color", choices=["auto", "always", "never"], default="auto",
                    help="colour text output (auto: on a terminal unless NO_COLOR is set)")
+    p.add_argument("--rule-timeout", type=float, default=DEFAULT_RULE_TIMEOUT, metavar="SECONDS",
+                   help="stop a rule that runs longer than this on one file and report it as an error "
+                        f"(default: {DEFAULT_RULE_TIMEOUT:g}; 0: no limit)")
     p.add_argument("--version", action="version", version=f"healthlint {__version__}")
     return p
 
@@ -75,15 +80,15 @@ def _lint(argv: list[str]) -> int:
         _lint_parser().print_usage(sys.stderr)
         sys.stderr.write("healthlint: error: no PATH given (use - for standard input)\n")
         return EXIT_ERROR
-    linter = Linter(args.rules, args.select, args.ignore)
+    linter = Linter(args.rules, args.select, args.ignore, rule_timeout=args.rule_timeout or None)
     diagnostics, errors, files = [], [], 0
     paths = [p for p in args.paths if p != "-"]
     if "-" in args.paths:
-        text = sys.stdin.buffer.read()
-        from healthlint.sources import UnreadableFile, decode
+        from healthlint.sources import UnreadableFile, decode, read_limited
 
         name = args.stdin_filename or "<stdin>"
         try:
+            text = read_limited(sys.stdin.buffer)
             diagnostics.extend(linter.lint_text(decode(text), name))
             files += 1
         except UnreadableFile as e:
@@ -160,14 +165,18 @@ COMMANDS = {"rules": _rules, "explain": _explain, "test-rules": _test_rules}
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
     try:
-        if argv and argv[0] in COMMANDS:
-            return COMMANDS[argv[0]](argv[1:])
-        return _lint(argv)
+        with terminate_on_sigterm():
+            if argv and argv[0] in COMMANDS:
+                return COMMANDS[argv[0]](argv[1:])
+            return _lint(argv)
     except HealthlintError as e:
         sys.stderr.write(f"healthlint: error: {e}\n")
         return EXIT_ERROR
     except KeyboardInterrupt:
         sys.stderr.write("healthlint: interrupted\n")
         return 130
+    except Terminated as e:
+        sys.stderr.write("healthlint: terminated\n")
+        return 128 + e.signum
     except BrokenPipeError:
         return EXIT_ERROR

@@ -10,6 +10,7 @@ from typing import Iterable
 
 from healthlint.diagnostics import Diagnostic
 from healthlint.errors import HealthlintError
+from healthlint.budget import DEFAULT_RULE_TIMEOUT, run_rule
 from healthlint.rules.loader import RulePack, load_packs
 from healthlint.sources import MissingPath, UnreadableFile, discover, read_text
 from healthlint.text.document import kind_for_path, read_document
@@ -45,8 +46,9 @@ class Linter:
     """Loaded, selected rules, ready to lint any number of texts or files."""
 
     def __init__(self, rule_dirs: Iterable[str] = (), select: Iterable[str] = (), ignore: Iterable[str] = (),
-                 pack: RulePack | None = None):
+                 pack: RulePack | None = None, rule_timeout: float | None = DEFAULT_RULE_TIMEOUT):
         self.pack = pack or load_packs(list(rule_dirs))
+        self.rule_timeout = rule_timeout  # seconds per rule per document; None: unlimited
         self.rules = select_rules(self.pack, select, ignore)
 
     def lint_text(self, text: str, filename: str | None = None, kind: str | None = None) -> list[Diagnostic]:
@@ -54,10 +56,10 @@ class Linter:
         document = read_document(text, path, kind or kind_for_path(path))
         found = []
         for rule in self.rules:
-            for start, end, message in rule.run(document):
+            for start, end, message, severity in run_rule(rule, document, self.rule_timeout):
                 line, column = document.lines.position(start)
                 end_line, end_column = document.lines.position(end)
-                found.append(Diagnostic(path, line, column, end_line, end_column, rule.id, rule.severity, message))
+                found.append(Diagnostic(path, line, column, end_line, end_column, rule.id, severity, message))
         found.sort()
         return found
 

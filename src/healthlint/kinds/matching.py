@@ -1,10 +1,14 @@
-"""Finding a pattern in a sentence, and the exceptions around a match that cancel it."""
+"""Finding a pattern in a sentence, and the exceptions around a match that cancel it.
+
+Every rule pattern runs with ``timeout=remaining()`` (see :mod:`healthlint.budget`).
+"""
 from __future__ import annotations
 
 from typing import Iterable, Iterator
 
 import regex
 
+from healthlint.budget import remaining
 from healthlint.rules.model import Check, Exception_
 
 
@@ -19,7 +23,7 @@ class SentenceMatcher:
     def clause(self, text: str, s_start: int, s_end: int, m_start: int, m_end: int) -> tuple[int, int]:
         """The clause around a match: between the nearest clause breaks outside it."""
         c_start, c_end = s_start, s_end
-        for brk in self.clause_breaks.finditer(text, s_start, s_end):
+        for brk in self.clause_breaks.finditer(text, s_start, s_end, timeout=remaining()):
             if brk.end() <= m_start:
                 c_start = brk.end()
             elif brk.start() >= m_end:
@@ -48,14 +52,14 @@ class SentenceMatcher:
                     "preceding": (clause[0], m_start),
                     "following": (m_end, clause[1]),
                 }[scope]
-            if hi > lo and exc.pattern.search(text, lo, hi):
+            if hi > lo and exc.pattern.search(text, lo, hi, timeout=remaining()):
                 return True
         return False
 
     def matches(self, text: str, s_start: int, s_end: int) -> Iterator[regex.Match]:
         """Every match in ``text[s_start:s_end]`` that no exception cancels."""
         for check in self.checks:
-            for m in check.pattern.finditer(text, s_start, s_end):
+            for m in check.pattern.finditer(text, s_start, s_end, timeout=remaining()):
                 if m.end() == m.start():
                     continue
                 if self.cancelled(text, s_start, s_end, m.start(), m.end(), check.unless):
