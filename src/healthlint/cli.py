@@ -39,6 +39,13 @@ examples:
 """
 
 
+def _seconds(value: str) -> float:
+    seconds = float(value)
+    if not seconds >= 0:
+        raise argparse.ArgumentTypeError(f"must be a number of seconds ≥ 0, not {value!r}")
+    return seconds
+
+
 def _csv(value: str) -> list[str]:
     return [v.strip() for v in value.split(",") if v.strip()]
 
@@ -61,7 +68,7 @@ def _lint_parser() -> argparse.ArgumentParser:
                    "(its extension picks Markdown or text)")
     p.add_argument("--color", choices=["auto", "always", "never"], default="auto",
                    help="colour text output (auto: on a terminal unless NO_COLOR is set)")
-    p.add_argument("--rule-timeout", type=float, default=DEFAULT_RULE_TIMEOUT, metavar="SECONDS",
+    p.add_argument("--rule-timeout", type=_seconds, default=DEFAULT_RULE_TIMEOUT, metavar="SECONDS",
                    help="stop a rule that runs longer than this on one file and report it as an error "
                         f"(default: {DEFAULT_RULE_TIMEOUT:g}; 0: no limit)")
     p.add_argument("--version", action="version", version=f"healthlint {__version__}")
