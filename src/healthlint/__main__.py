@@ -1,5 +1,9 @@
 import sys
 
-from healthlint.cli import main
+try:
+    from healthlint.cli import main
+except KeyboardInterrupt:  # interrupted while starting up
+    sys.stderr.write("healthlint: interrupted\n")
+    sys.exit(130)
 
 sys.exit(main())

@@ -15,12 +15,14 @@ import os
 import sys
 
 from healthlint import __version__
+from healthlint.budget import DEFAULT_RULE_TIMEOUT
 from healthlint.diagnostics import Severity
 from healthlint.errors import HealthlintError
 from healthlint.formatters import FORMATTERS, Summary, default_format
 from healthlint.formatters.statistics import StatisticsFormatter, Tee
 from healthlint.pipeline import FileError, Linter
 from healthlint.project import Project
+from healthlint.signals import Terminated, terminate_on_sigterm
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
@@ -47,6 +49,13 @@ examples:
   healthlint --baseline .healthlint-baseline.json articles/
   healthlint --diff articles/ ; healthlint --fix articles/
 """
+
+
+def _seconds(value: str) -> float:
+    seconds = float(value)
+    if not seconds >= 0:
+        raise argparse.ArgumentTypeError(f"must be a number of seconds ≥ 0, not {value!r}")
+    return seconds
 
 
 def _csv(value: str) -> list[str]:
@@ -81,6 +90,9 @@ def _lint_parser() -> argparse.ArgumentParser:
     p.add_argument("--diff", action="store_true", help="show the safe fixes as a diff without writing them")
     p.add_argument("--color", choices=["auto", "always", "never"], default="auto",
                    help="colour text output (auto: on a terminal unless NO_COLOR is set)")
+    p.add_argument("--rule-timeout", type=_seconds, default=DEFAULT_RULE_TIMEOUT, metavar="SECONDS",
+                   help="stop a rule that runs longer than this on one file and report it as an error "
+                        f"(default: {DEFAULT_RULE_TIMEOUT:g}; 0: no limit)")
     p.add_argument("--version", action="version", version=f"healthlint {__version__}")
     return p
 
@@ -98,7 +110,8 @@ def _lint(argv: list[str]) -> int:
         sys.stderr.write("healthlint: error: no PATH given (use - for standard input)\n")
         return EXIT_ERROR
     project = Project(dict(select=args.select, ignore=args.ignore, rule_packs=args.rules, profile=args.profile,
-                           require_reason=args.require_reason), args.config)
+                           require_reason=args.require_reason), args.config,
+                      rule_timeout=args.rule_timeout or None)
     diagnostics, errors, files, sources = [], [], 0, {}
     paths = [p for p in args.paths if p != "-"]
     if (args.fix or args.diff) and paths:
@@ -108,11 +121,11 @@ def _lint(argv: list[str]) -> int:
         if args.diff and not args.fix:
             return EXIT_FINDINGS if changed else EXIT_OK
     if "-" in args.paths:
-        text = sys.stdin.buffer.read()
-        from healthlint.sources import UnreadableFile, decode
+        from healthlint.sources import UnreadableFile, decode, read_limited
 
         name = args.stdin_filename or "<stdin>"
         try:
+            text = read_limited(sys.stdin.buffer)
             sources[name] = decode(text)
             diagnostics.extend(project.linter_for(args.stdin_filename or ".").lint_text(sources[name], name))
             files += 1
@@ -234,14 +247,18 @@ COMMANDS = {"rules": _rules, "explain": _explain, "test-rules": _test_rules, "co
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
     try:
-        if argv and argv[0] in COMMANDS:
-            return COMMANDS[argv[0]](argv[1:])
-        return _lint(argv)
+        with terminate_on_sigterm():
+            if argv and argv[0] in COMMANDS:
+                return COMMANDS[argv[0]](argv[1:])
+            return _lint(argv)
     except HealthlintError as e:
         sys.stderr.write(f"healthlint: error: {e}\n")
         return EXIT_ERROR
     except KeyboardInterrupt:
         sys.stderr.write("healthlint: interrupted\n")
         return 130
+    except Terminated as e:
+        sys.stderr.write("healthlint: terminated\n")
+        return 128 + e.signum
     except BrokenPipeError:
         return EXIT_ERROR

@@ -10,7 +10,7 @@ from typing import Iterable
 
 from healthlint.config import Config
 from healthlint.diagnostics import Diagnostic
-from healthlint.errors import HealthlintError
+from healthlint.budget import DEFAULT_RULE_TIMEOUT, run_rule
 from healthlint.rules.loader import RulePack, load_packs
 from healthlint.selection import configure_rules
 from healthlint.sources import MissingPath, UnreadableFile, discover, read_text
@@ -33,17 +33,6 @@ class LintResult:
     files: int = 0
 
 
-def select_rules(pack: RulePack, select: Iterable[str] = (), ignore: Iterable[str] = ()):
-    """The rules to run: all, or those selected, less those ignored. Unknown ids are errors."""
-    select, ignore = list(select), list(ignore)
-    for rule_id in select + ignore:
-        if rule_id not in pack.rules:
-            known = ", ".join(sorted(pack.rules))
-            raise HealthlintError(f"unknown rule {rule_id!r}; rules are: {known}")
-    chosen = [r for r in pack.rules.values() if not select or r.id in select]
-    return [r for r in chosen if r.id not in ignore]
-
-
 class Linter:
     """Loaded, selected rules, ready to lint any number of texts or files.
 
@@ -52,10 +41,12 @@ class Linter:
     """
 
     def __init__(self, rule_dirs: Iterable[str] = (), select: Iterable[str] = (), ignore: Iterable[str] = (),
-                 pack: RulePack | None = None, *, config: Config | None = None, profile: str | None = None):
+                 pack: RulePack | None = None, *, config: Config | None = None, profile: str | None = None,
+                 rule_timeout: float | None = DEFAULT_RULE_TIMEOUT):
         self.config = (config or Config()).merged(rule_packs=list(rule_dirs), select=list(select),
                                                    ignore=list(ignore), profile=profile)
         self.pack = pack or load_packs(list(self.config.rule_packs))
+        self.rule_timeout = rule_timeout  # seconds per rule per document; None: unlimited
         self.rules = configure_rules(self.pack, self.config)
 
     def lint_text(self, text: str, filename: str | None = None, kind: str | None = None) -> list[Diagnostic]:
@@ -65,10 +56,10 @@ class Linter:
         rules = [r for r in self.rules if r.id not in skipped]
         found = []
         for rule in rules:
-            for start, end, message in self.run_rule(rule, document):
+            for start, end, message, severity in run_rule(rule, document, self.rule_timeout, self.run_rule):
                 line, column = document.lines.position(start)
                 end_line, end_column = document.lines.position(end)
-                found.append(Diagnostic(path, line, column, end_line, end_column, rule.id, rule.severity, message))
+                found.append(Diagnostic(path, line, column, end_line, end_column, rule.id, severity, message))
         found = apply_suppressions(document.source, document.kind, document.lines, found, path=path,
                                    active={r.id for r in rules}, known=set(self.pack.rules),
                                    require_reason=self.config.require_reason)

@@ -9,14 +9,17 @@ from __future__ import annotations
 import os
 from typing import Iterable
 
+from healthlint.budget import DEFAULT_RULE_TIMEOUT
 from healthlint.config import Config, config_for, read_config
 from healthlint.pipeline import Linter, LintResult, lint_files
 from healthlint.sources import DEFAULT_EXTENSIONS, MissingPath, discover
 
 
 class Project:
-    def __init__(self, overrides: dict | None = None, config_file: str | None = None):
+    def __init__(self, overrides: dict | None = None, config_file: str | None = None,
+                 rule_timeout: float | None = DEFAULT_RULE_TIMEOUT):
         self.overrides = overrides or {}
+        self.rule_timeout = rule_timeout
         self.fixed = read_config(config_file) if config_file else None
         self._linters: dict[Config, Linter] = {}
 
@@ -28,7 +31,7 @@ class Project:
         config = self.config_for(path)
         linter = self._linters.get(config)
         if linter is None:
-            linter = self._linters[config] = Linter(config=config)
+            linter = self._linters[config] = Linter(config=config, rule_timeout=self.rule_timeout)
         return linter
 
     def files(self, paths: Iterable[str]):

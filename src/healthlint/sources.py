@@ -3,15 +3,23 @@
 Encoding policy: UTF-8, with or without a byte-order mark; UTF-16 and UTF-32
 with a byte-order mark. Anything else (invalid UTF-8, NUL bytes in UTF-8 text)
 is not guessed at: the file is reported as unreadable and the rest are linted.
+Latin-1 and other legacy encodings are not guessed either (a wrong guess would
+move every column); such a file is reported, with the byte that is not UTF-8.
+
+Limits: only regular files are read (a FIFO or a device named on the command
+line would block or never end), and a file larger than MAX_FILE_BYTES is
+reported instead of read, so one enormous file cannot exhaust memory or time.
 """
 from __future__ import annotations
 
 import codecs
 import os
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 
 DEFAULT_EXTENSIONS = (".md", ".markdown", ".txt", ".html", ".htm")
+MAX_FILE_BYTES = 16 * 1024 * 1024  # 16 MiB
 _BOMS = (
     (codecs.BOM_UTF32_LE, "utf-32"),
     (codecs.BOM_UTF32_BE, "utf-32"),
@@ -40,12 +48,30 @@ def decode(raw: bytes) -> str:
         raise UnreadableFile(f"not valid UTF-8 ({e.reason} at byte {e.start}); save it as UTF-8") from None
 
 
+def _too_large(limit: int) -> UnreadableFile:
+    return UnreadableFile(f"larger than the {limit // (1024 * 1024)} MiB limit; not read (split the file)")
+
+
+def read_limited(stream, limit: int = MAX_FILE_BYTES) -> bytes:
+    """Read a binary stream, refusing one longer than ``limit`` bytes without reading the rest."""
+    raw = stream.read(limit + 1)
+    if len(raw) > limit:
+        raise _too_large(limit)
+    return raw
+
+
 def read_text(path: str) -> str:
+    """The text of a regular file, decoded by the policy above; UnreadableFile says why not."""
     try:
+        info = os.stat(path)
+        if stat.S_ISDIR(info.st_mode):
+            raise UnreadableFile("is a directory")
+        if not stat.S_ISREG(info.st_mode):
+            raise UnreadableFile("not a regular file (a pipe, socket or device); not read")
+        if info.st_size > MAX_FILE_BYTES:
+            raise _too_large(MAX_FILE_BYTES)
         with open(path, "rb") as f:
-            raw = f.read()
-    except IsADirectoryError:
-        raise UnreadableFile("is a directory") from None
+            raw = read_limited(f)
     except OSError as e:
         raise UnreadableFile(e.strerror or str(e)) from None
     return decode(raw)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from healthlint.budget import remaining
 from healthlint.kinds.matching import SentenceMatcher, in_scope
 from healthlint.rules import schema
 from healthlint.rules.schema import Field
@@ -56,7 +57,7 @@ class DocumentKind:
     def run(self, document, rule):
         if front_matter_satisfies(document, self.front_matter):
             return
-        if self.across_sentences and any(c.pattern.search(document.prose) for c in self.require.checks):
+        if self.across_sentences and any(c.pattern.search(document.prose, timeout=remaining()) for c in self.require.checks):
             return
         triggers = 0
         for sentence in document.sentences:

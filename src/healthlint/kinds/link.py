@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from healthlint.budget import remaining
 from healthlint.kinds.document import front_matter_satisfies
 from healthlint.kinds.matching import SentenceMatcher, describe, in_scope, is_question
 from healthlint.rules import schema
@@ -68,7 +69,7 @@ class LinkKind:
         for link in document.links:
             if link.kind == "reference":
                 continue  # reported once, at its definition
-            if any(t.search(link.url) for t in self.targets):
+            if any(t.search(link.url, timeout=remaining()) for t in self.targets):
                 found.append((link.url_start, link.url_end, rule.message.replace("{match}", describe(link.url))))
         if self.phrases.checks:
             prose = document.prose

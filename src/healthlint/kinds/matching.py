@@ -1,10 +1,14 @@
-"""Finding a pattern in a sentence, and the exceptions around a match that cancel it."""
+"""Finding a pattern in a sentence, and the exceptions around a match that cancel it.
+
+Every rule pattern runs with ``timeout=remaining()`` (see :mod:`healthlint.budget`).
+"""
 from __future__ import annotations
 
 from typing import Iterable, Iterator
 
 import regex
 
+from healthlint.budget import remaining
 from healthlint.rules.model import Check, Exception_
 
 
@@ -19,7 +23,7 @@ class SentenceMatcher:
     def clause(self, text: str, s_start: int, s_end: int, m_start: int, m_end: int) -> tuple[int, int]:
         """The clause around a match: between the nearest clause breaks outside it."""
         c_start, c_end = s_start, s_end
-        for brk in self.clause_breaks.finditer(text, s_start, s_end):
+        for brk in self.clause_breaks.finditer(text, s_start, s_end, timeout=remaining()):
             if brk.end() <= m_start:
                 c_start = brk.end()
             elif brk.start() >= m_end:
@@ -53,7 +57,7 @@ class SentenceMatcher:
             if exc.links:
                 if _link_in(document.links, lo, hi, exc.pattern):
                     return True
-            elif hi > lo and exc.pattern.search(text, lo, hi):
+            elif hi > lo and exc.pattern.search(text, lo, hi, timeout=remaining()):
                 return True
         return False
 
@@ -61,7 +65,7 @@ class SentenceMatcher:
         """Every match in the sentence that no exception cancels."""
         text = document.prose
         for check in self.checks:
-            for m in check.pattern.finditer(text, sentence.start, sentence.end):
+            for m in check.pattern.finditer(text, sentence.start, sentence.end, timeout=remaining()):
                 if m.end() == m.start():
                     continue
                 if self.cancelled(document, sentence, m.start(), m.end(), check.unless):
@@ -78,7 +82,7 @@ def _link_in(links, lo: int, hi: int, pattern: regex.Pattern) -> bool:
     """Is there a link, by its text or its destination, within [lo, hi] whose URL matches?"""
     for link in links:
         anchor = link.text_start if link.text_start is not None else link.url_start
-        if (lo <= anchor <= hi or lo <= link.url_start <= hi + 2) and pattern.search(link.url):
+        if (lo <= anchor <= hi or lo <= link.url_start <= hi + 2) and pattern.search(link.url, timeout=remaining()):
             return True
     return False
 

@@ -14,6 +14,8 @@ from pathlib import Path
 
 from ruamel.yaml import YAML
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.events import (AliasEvent, CollectionStartEvent, MappingEndEvent, NodeEvent, ScalarEvent,
+                                SequenceEndEvent)
 
 from healthlint.diagnostics import Severity
 from healthlint.errors import RuleError
@@ -23,6 +25,8 @@ from healthlint.rules.schema import VOCAB_REF, COMMON_FIELDS, Field, Reader, boo
 from healthlint.rules.vocabulary import Vocabulary, build_fragment
 
 MAX_RULE_FILE_BYTES = 1_000_000
+MAX_YAML_DEPTH = 32  # nested mappings and lists
+MAX_YAML_NODES = 100_000  # values, counting each alias as the whole of what it repeats
 
 _VOCABULARY_FIELDS = {
     "name": Field(text, required=True, doc="the name rules use, as {name}"),
@@ -56,6 +60,7 @@ def _load_yaml(path: Path):
     yaml = YAML(typ="rt", pure=True)
     yaml.allow_duplicate_keys = False
     try:
+        _check_shape(yaml.parse(io.StringIO(source)), str(path))
         return yaml.load(io.StringIO(source))
     except MarkedYAMLError as e:
         mark = e.problem_mark or e.context_mark
@@ -63,6 +68,49 @@ def _load_yaml(path: Path):
         raise RuleError(str(path), line, col, f"invalid YAML: {e.problem or e.context}") from None
     except YAMLError as e:
         raise RuleError(str(path), 1, 1, f"invalid YAML: {e}") from None
+
+
+def _check_shape(events, path: str) -> None:
+    """Refuse YAML nested deeper than MAX_YAML_DEPTH or larger than MAX_YAML_NODES once aliases expand.
+
+    Read from the parser's events, before anything is built, so an alias bomb
+    ("billion laughs") is refused at the alias that makes it too large. The
+    round-trip loader builds only plain data (no objects from tags).
+    """
+    sizes: list[int] = []  # the node count of each open collection
+    anchored: dict[str, int] = {}  # anchor -> node count of its value
+    anchors: list[str | None] = []
+    total = 0
+
+    def fail(event, message):
+        mark = event.start_mark
+        raise RuleError(path, mark.line + 1, mark.column + 1, message)
+
+    def done(size: int, anchor: str | None) -> None:
+        nonlocal total
+        if anchor:
+            anchored[anchor] = size
+        if sizes:
+            sizes[-1] += size
+        total += size if not sizes else 0
+
+    for event in events:
+        if isinstance(event, AliasEvent):
+            size = anchored.get(event.anchor, 1)
+            if sum(sizes) + total + size > MAX_YAML_NODES:
+                fail(event, f"YAML alias *{event.anchor} makes the file larger than {MAX_YAML_NODES} values")
+            done(size, None)
+        elif isinstance(event, CollectionStartEvent):
+            if len(sizes) >= MAX_YAML_DEPTH:
+                fail(event, f"YAML nested more than {MAX_YAML_DEPTH} levels deep")
+            sizes.append(1)
+            anchors.append(event.anchor)
+        elif isinstance(event, (MappingEndEvent, SequenceEndEvent)):
+            done(sizes.pop(), anchors.pop())
+        elif isinstance(event, ScalarEvent):
+            done(1, event.anchor)
+        if isinstance(event, NodeEvent) and sum(sizes) + total > MAX_YAML_NODES:
+            fail(event, f"YAML file has more than {MAX_YAML_NODES} values")
 
 
 @dataclass

@@ -6,6 +6,10 @@ lines with a cursor that only moves forward: text is copied into the prose,
 while code spans, inline HTML, link destinations, autolinks and images are
 skipped (and links recorded). Front matter, fenced and indented code, HTML
 blocks and reference definitions are never prose.
+
+markdown-it stops parsing blocks nested deeper than its ``maxNesting`` (20)
+and drops what is inside; so that deep nesting cannot hide a claim, the lines
+of such a container are read as prose, less their ``>`` and list markers.
 """
 from __future__ import annotations
 
@@ -27,6 +31,7 @@ _PARSER = (
 _DEFINITION = regex.compile(r"[ \t]{0,3}\[((?:[^\]\\]|\\.)+)\]:[ \t]*(?:<([^>\n]*)>|(\S+))")
 _WORD_OR_MARK = regex.compile(r"\w+|[^\w\s]")
 _SPACE = regex.compile(r"[ \t]*")
+_CONTAINER_MARKERS = regex.compile(r"(?:[ \t]*(?:>|[-*+](?=[ \t]|$)|\d{1,9}[.)](?=[ \t]|$)))*[ \t]*")
 
 
 def _normalize_label(label: str) -> str:
@@ -204,9 +209,34 @@ def _scope(stack: list[str]) -> str:
 def _front_matter(content: str) -> dict:
     try:
         data = yaml.safe_load(content)
-    except yaml.YAMLError:
+    except (yaml.YAMLError, RecursionError):
         return {}
     return data if isinstance(data, dict) else {}
+
+
+def _dropped_by_nesting(tokens, i: int, max_nesting: int) -> bool:
+    """Is ``tokens[i]`` a container at the nesting limit whose content markdown-it dropped?"""
+    token = tokens[i]
+    return (token.nesting == 1 and token.level == max_nesting - 1 and bool(token.map)
+            and i + 1 < len(tokens) and tokens[i + 1].nesting == -1)
+
+
+def _read_dropped(aligner: _Aligner, line_map) -> tuple[int, int] | None:
+    """Add a too-deeply-nested container's lines to the prose, markers left out; return its span."""
+    start, end = aligner.region(line_map)
+    src = aligner.source
+    first = last = None
+    for line in aligner.lines.starts[line_map[0]:line_map[1]]:
+        line_end = line
+        while line_end < end and src[line_end] not in "\r\n":
+            line_end += 1
+        text_start = _CONTAINER_MARKERS.match(src, line, line_end).end()
+        if line_end > text_start:
+            aligner.builder.add(text_start, line_end)
+            first = text_start if first is None else first
+            last = line_end
+    aligner.cursor = max(aligner.cursor, end)
+    return (first, last) if first is not None else None
 
 
 def read_markdown(source: str, path: str = "<text>") -> Document:
@@ -232,7 +262,12 @@ def read_markdown(source: str, path: str = "<text>") -> Document:
     segments: list[Segment] = []
     front_matter: dict = {}
     stack: list[str] = []
-    for token in tokens:
+    max_nesting = _PARSER.options["maxNesting"]
+    for i, token in enumerate(tokens):
+        if _dropped_by_nesting(tokens, i, max_nesting):
+            span = _read_dropped(aligner, token.map)
+            if span:
+                segments.append(Segment(span[0], span[1], _scope(stack + [token.type])))
         if token.type == "front_matter":
             front_matter = _front_matter(token.content)
         elif token.nesting == 1:
