@@ -10,6 +10,19 @@ from healthlint.text.positions import LineIndex
 SCOPES = ("paragraph", "heading", "list", "blockquote", "table.cell")
 
 
+def scope_for(*, heading: bool, cell: bool, list_item: bool, blockquote: bool) -> str:
+    """The scope of a segment from the containers around it, innermost kind first."""
+    if heading:
+        return "heading"
+    if cell:
+        return "table.cell"
+    if list_item:
+        return "list"
+    if blockquote:
+        return "blockquote"
+    return "paragraph"
+
+
 @dataclass(frozen=True)
 class Segment:
     """A run of prose that sentences never cross: a paragraph, heading, list item or table cell."""

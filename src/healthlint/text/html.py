@@ -20,7 +20,7 @@ import html
 import regex
 from html.parser import HTMLParser
 
-from healthlint.text.document import Document, Link, Segment
+from healthlint.text.document import Document, Link, Segment, scope_for
 from healthlint.text.prose import cut_bare_urls
 
 # Elements whose content is never prose.
@@ -43,16 +43,9 @@ _HREF = regex.compile(r"""\s(?i:href)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+
 
 
 def _scope(stack) -> str:
-    tags = [tag for tag, _ in stack]
-    if any(t in _HEADINGS for t in tags):
-        return "heading"
-    if "td" in tags or "th" in tags:
-        return "table.cell"
-    if "li" in tags:
-        return "list"
-    if "blockquote" in tags:
-        return "blockquote"
-    return "paragraph"
+    tags = {tag for tag, _ in stack}
+    return scope_for(heading=bool(tags & _HEADINGS), cell="td" in tags or "th" in tags,
+                     list_item="li" in tags, blockquote="blockquote" in tags)
 
 
 class _Reader(HTMLParser):

@@ -18,7 +18,7 @@ import yaml
 from markdown_it import MarkdownIt
 from mdit_py_plugins.front_matter import front_matter_plugin
 
-from healthlint.text.document import Document, Link, Segment
+from healthlint.text.document import Document, Link, Segment, scope_for
 from healthlint.text.positions import LineIndex
 from healthlint.text.prose import ProseBuilder, cut_bare_urls
 
@@ -195,15 +195,8 @@ def _closing_paren(src: str, pos: int, limit: int) -> int:
 
 
 def _scope(stack: list[str]) -> str:
-    if "heading_open" in stack:
-        return "heading"
-    if "th_open" in stack or "td_open" in stack:
-        return "table.cell"
-    if "list_item_open" in stack:
-        return "list"
-    if "blockquote_open" in stack:
-        return "blockquote"
-    return "paragraph"
+    return scope_for(heading="heading_open" in stack, cell="th_open" in stack or "td_open" in stack,
+                     list_item="list_item_open" in stack, blockquote="blockquote_open" in stack)
 
 
 def _front_matter(content: str) -> dict:
