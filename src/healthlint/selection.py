@@ -17,13 +17,6 @@ from healthlint.errors import HealthlintError
 from healthlint.profiles import load_profile
 from healthlint.rules.loader import RulePack, builtin_pack_dir
 
-# Which rule each front-matter setting extends.
-FRONT_MATTER_SETTINGS = {
-    "disclosure_fields": "undisclosed-affiliate-link",
-    "referral_fields": "missing-clinician-referral",
-}
-
-
 def _check_known(pack: RulePack, ids, config: Config, key: str) -> None:
     for rule_id in ids:
         if rule_id not in pack.rules:
@@ -70,10 +63,11 @@ def configure_rules(pack: RulePack, config: Config) -> list:
             continue
         if rule.id in severity:
             rule = dataclasses.replace(rule, severity=Severity.parse(severity[rule.id]))
-        for setting, rule_id in FRONT_MATTER_SETTINGS.items():
-            fields = getattr(config, setting)
-            if fields and rule.id == rule_id and hasattr(rule.check, "front_matter"):
-                check = dataclasses.replace(rule.check, front_matter=tuple(rule.check.front_matter) + fields)
-                rule = dataclasses.replace(rule, check=check)
+        # A rule names the setting (disclosure-fields, referral-fields) whose fields also satisfy it.
+        setting = getattr(rule.check, "front_matter_setting", None)
+        fields = getattr(config, f"{setting}_fields") if setting else ()
+        if fields:
+            check = dataclasses.replace(rule.check, front_matter=tuple(rule.check.front_matter) + fields)
+            rule = dataclasses.replace(rule, check=check)
         out.append(rule)
     return out

@@ -160,3 +160,16 @@ def test_extra_pack_rules_run_whatever_the_profile(tmp_path):
 def test_disable_line_form():
     text = "Kratom cures depression. <!-- healthlint-disable-line unhedged-cure-claim -- quoted -->\n"
     assert Linter(ignore=["missing-clinician-referral"]).lint_text(text, "a.md") == []
+
+
+def test_configured_disclosure_fields_satisfy_every_disclosure_rule():
+    """disclosure-fields reach each rule that names front_matter_setting: disclosure, not one rule id."""
+    import dataclasses
+
+    from healthlint.config import Config
+    from healthlint.pipeline import Linter
+
+    config = dataclasses.replace(Config(), disclosure_fields=("partner_note",))
+    text = "---\npartner_note: We earn commissions.\n---\n\n[Buy](https://amzn.to/x)\n\nWe may earn a commission.\n"
+    rules = {d.rule for d in Linter(config=config).lint_text(text, "a.md")}
+    assert not rules & {"undisclosed-affiliate-link", "disclosure-after-link"}

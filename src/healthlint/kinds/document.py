@@ -23,6 +23,8 @@ FIELDS = {
     "require_across_sentences": Field(schema.boolean, default=False,
                                       doc="match the requirement against the whole prose (a multi-sentence text)"),
     "front_matter": Field(schema.text_list, default=(), doc="front-matter fields that also satisfy it"),
+    "front_matter_setting": Field(schema.choice("disclosure", "referral"), default=None,
+                                  doc="the configuration's disclosure-fields or referral-fields also satisfy it"),
     "clause_breaks": Field(schema.pattern, default=None, doc="what separates clauses"),
 }
 
@@ -42,6 +44,7 @@ class DocumentKind:
     min_triggers: int
     front_matter: tuple[str, ...]
     across_sentences: bool
+    front_matter_setting: str | None = None
 
     @classmethod
     def build(cls, values: dict, defaults: dict) -> "DocumentKind":
@@ -52,6 +55,7 @@ class DocumentKind:
             max(1, values["min_triggers"]),
             values["front_matter"],
             values["require_across_sentences"],
+            values["front_matter_setting"],
         )
 
     def run(self, document, rule):

@@ -25,6 +25,8 @@ FIELDS = {
     "disclosures": Field(schema.checks, required=True, doc="what counts as a disclosure"),
     "disclosures_unless": Field(schema.exceptions, default=(), doc="what does not count after all"),
     "front_matter": Field(schema.text_list, default=(), doc="front-matter fields that disclose"),
+    "front_matter_setting": Field(schema.choice("disclosure", "referral"), default=None,
+                                  doc="the configuration's disclosure-fields or referral-fields also satisfy it"),
     "when": Field(schema.choice("absent", "late"), default="absent",
                   doc="report when the disclosure is absent, or when it comes only after the link"),
     "clause_breaks": Field(schema.pattern, default=None, doc="what separates clauses"),
@@ -40,6 +42,7 @@ class LinkKind:
     disclosures: SentenceMatcher
     front_matter: tuple[str, ...]
     when: str
+    front_matter_setting: str | None = None
 
     @classmethod
     def build(cls, values: dict, defaults: dict) -> "LinkKind":
@@ -50,6 +53,7 @@ class LinkKind:
             SentenceMatcher(values["disclosures"], values["disclosures_unless"], breaks),
             values["front_matter"],
             values["when"],
+            values["front_matter_setting"],
         )
 
     def first_disclosure(self, document) -> int | None:
