@@ -58,6 +58,16 @@ def _seconds(value: str) -> float:
     return seconds
 
 
+def _jobs(value: str) -> int:
+    try:
+        jobs = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number of jobs, got {value!r}") from None
+    if jobs < 1:
+        raise argparse.ArgumentTypeError(f"expected at least 1 job, got {jobs}")
+    return jobs
+
+
 def _csv(value: str) -> list[str]:
     return [v.strip() for v in value.split(",") if v.strip()]
 
@@ -93,6 +103,8 @@ def _lint_parser() -> argparse.ArgumentParser:
     p.add_argument("--rule-timeout", type=_seconds, default=DEFAULT_RULE_TIMEOUT, metavar="SECONDS",
                    help="stop a rule that runs longer than this on one file and report it as an error "
                         f"(default: {DEFAULT_RULE_TIMEOUT:g}; 0: no limit)")
+    p.add_argument("-j", "--jobs", type=_jobs, default=None, metavar="N",
+                   help="lint with N worker processes (default: one per core; 1: no workers)")
     p.add_argument("--version", action="version", version=f"healthlint {__version__}")
     return p
 
@@ -132,7 +144,9 @@ def _lint(argv: list[str]) -> int:
         except UnreadableFile as e:
             errors.append(FileError(name, str(e)))
     if paths:
-        result = project.lint_paths(paths)
+        from healthlint.parallel import default_jobs
+
+        result = project.lint_paths(paths, jobs=args.jobs or default_jobs())
         diagnostics.extend(result.diagnostics)
         errors.extend(result.errors)
         files += result.files

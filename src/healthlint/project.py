@@ -52,7 +52,12 @@ class Project:
                     if isinstance(item, MissingPath) or not self.config_for(item).excludes(item):
                         yield item
 
-    def lint_paths(self, paths: Iterable[str]) -> LintResult:
+    def lint_paths(self, paths: Iterable[str], jobs: int = 1) -> LintResult:
+        """Lint files and folders, with ``jobs`` worker processes when there are enough files."""
+        if jobs > 1:
+            from healthlint.parallel import lint_in_parallel
+
+            return lint_in_parallel(list(self.files(paths)), self, jobs)
         return lint_files(self.files(paths), self.linter_for)
 
     def documented_rules(self) -> dict:

@@ -63,13 +63,15 @@ class DocumentKind:
             return
         if self.across_sentences and any(c.pattern.search(document.prose, timeout=remaining()) for c in self.require.checks):
             return
+        if not self.across_sentences and any(self.require.first(document, sentence)
+                                             for sentence in self.require.sentences(document)):
+            return
         triggers = 0
-        for sentence in document.sentences:
-            if not self.across_sentences and self.require.first(document, sentence):
-                return
-            if triggers < self.min_triggers and in_scope(sentence, rule.scopes):
-                if self.trigger.first(document, sentence):
-                    triggers += 1
+        for sentence in self.trigger.sentences(document):
+            if in_scope(sentence, rule.scopes) and self.trigger.first(document, sentence):
+                triggers += 1
+                if triggers >= self.min_triggers:
+                    break
         if triggers >= self.min_triggers:
             end = document.lines.starts[1] - 1 if document.lines.line_count > 1 else len(document.source)
             end = len(document.source[:end].rstrip("\r\n"))

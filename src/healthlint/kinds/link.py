@@ -63,7 +63,7 @@ class LinkKind:
         """
         if front_matter_satisfies(document, self.front_matter):
             return 0
-        for sentence in document.sentences:
+        for sentence in self.disclosures.sentences(document):
             if self.disclosures.first(document, sentence):
                 return sentence.start
         return _NOWHERE
@@ -77,7 +77,7 @@ class LinkKind:
                 found.append((link.url_start, link.url_end, rule.message.replace("{match}", describe(link.url))))
         if self.phrases.checks:
             prose = document.prose
-            for sentence in document.sentences:
+            for sentence in self.phrases.sentences(document):
                 if not in_scope(sentence, rule.scopes) or is_question(prose, sentence.start, sentence.end):
                     continue
                 for m in self.phrases.matches(document, sentence):

@@ -9,6 +9,7 @@ from typing import Iterable, Iterator
 import regex
 
 from healthlint.budget import remaining
+from healthlint.kinds.prefilter import PatternPlan, Plan
 from healthlint.rules.model import Check, Exception_
 
 
@@ -19,6 +20,7 @@ class SentenceMatcher:
         self.checks = tuple(checks)
         self.unless = tuple(unless)
         self.clause_breaks = clause_breaks
+        self.plans = tuple(PatternPlan(check.pattern) for check in self.checks)
 
     def clause(self, text: str, s_start: int, s_end: int, m_start: int, m_end: int) -> tuple[int, int]:
         """The clause around a match: between the nearest clause breaks outside it."""
@@ -61,11 +63,25 @@ class SentenceMatcher:
                 return True
         return False
 
+    def plan(self, document) -> Plan:
+        plan = document.cache.get(self)
+        if plan is None:
+            plan = document.cache[self] = Plan(document, self.plans)
+        return plan
+
+    def sentences(self, document) -> list:
+        """The document's sentences in which some check may match, in order (the others cannot)."""
+        return self.plan(document).sentences
+
     def matches(self, document, sentence) -> Iterator[regex.Match]:
         """Every match in the sentence that no exception cancels."""
         text = document.prose
-        for check in self.checks:
-            for m in check.pattern.finditer(text, sentence.start, sentence.end, timeout=remaining()):
+        plan = self.plan(document)
+        for i, check in enumerate(self.checks):
+            shapes = plan.shapes(i, sentence.start)
+            if shapes is not None and not shapes:
+                continue
+            for m in self.plans[i].finditer(text, sentence.start, sentence.end, shapes):
                 if m.end() == m.start():
                     continue
                 if self.cancelled(document, sentence, m.start(), m.end(), check.unless):

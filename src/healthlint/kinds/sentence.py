@@ -34,7 +34,7 @@ class SentenceKind:
 
     def run(self, document, rule):
         prose = document.prose
-        for sentence in document.sentences:
+        for sentence in self.matcher.sentences(document):
             if not in_scope(sentence, rule.scopes):
                 continue
             if self.skip_questions and is_question(prose, sentence.start, sentence.end):

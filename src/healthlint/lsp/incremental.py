@@ -14,7 +14,6 @@ Other kinds (document, link) read the whole document and are run afresh.
 from __future__ import annotations
 
 import bisect
-import copy
 import threading
 
 from healthlint.pipeline import Linter
@@ -44,8 +43,7 @@ class IncrementalLinter(Linter):
         if missing:
             fresh = {i: [] for i in missing}
             starts = [sentences[i].start for i in missing]
-            view = copy.copy(document)
-            view.sentences = [sentences[i] for i in missing]  # shadows the cached_property
+            view = document.with_sentences([sentences[i] for i in missing])
             for start, end, message in rule.run(view):
                 i = missing[bisect.bisect_right(starts, start) - 1]
                 base = sentences[i].start

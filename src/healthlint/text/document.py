@@ -1,6 +1,7 @@
 """The document model every check reads: prose with source offsets, segments, links."""
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -67,6 +68,8 @@ class Document:
     links: list[Link] = field(default_factory=list)
     front_matter: dict = field(default_factory=dict)
     kind: str = "markdown"
+    # What checks learn about this document once and reuse (e.g. prefilter candidates).
+    cache: dict = field(default_factory=dict, compare=False, repr=False)
 
     @cached_property
     def lines(self) -> LineIndex:
@@ -81,6 +84,18 @@ class Document:
             for s, e in split_sentences(self.prose, seg.start, seg.end):
                 out.append(Sentence(s, e, seg.scope, seg.start, seg.end))
         return out
+
+    @cached_property
+    def sentence_starts(self) -> list[int]:
+        return [s.start for s in self.sentences]
+
+    def with_sentences(self, sentences: list[Sentence]) -> "Document":
+        """The same document seen through only ``sentences`` (what checks derived from them starts afresh)."""
+        view = copy.copy(self)
+        view.__dict__.pop("sentence_starts", None)
+        view.sentences = list(sentences)  # shadows the cached_property
+        view.cache = {}
+        return view
 
 
 def read_document(source: str, path: str = "<text>", kind: str = "markdown") -> Document:

@@ -1,0 +1,188 @@
+"""One pass over a document that tells each pattern where, and with which of its shapes, it can match.
+
+Every check pattern has a requirement (:mod:`healthlint.rules.literals`):
+alternatives of clauses, each clause a set of strings of which a match
+contains one. The strings of every loaded check go into one Aho-Corasick
+automaton (pyahocorasick, :class:`ClauseIndex`), which finds every
+occurrence in a document in a single linear pass, once per document for all
+rules. A sentence that satisfies none of a check's alternatives is never
+searched with that check, so most prose is never touched by most rules.
+
+A pattern that is an alternation of independent shapes (a vocabulary of
+claim shapes, :mod:`healthlint.rules.alternatives`) gets one requirement per
+shape, and a sentence is searched only with the shapes whose requirement it
+satisfies: the same matches, found with a fraction of the pattern.
+Checks without a known requirement run on every sentence, as before.
+"""
+from __future__ import annotations
+
+import threading
+from bisect import bisect_right
+from typing import Iterator, Sequence
+
+import ahocorasick
+import regex
+
+from healthlint.budget import remaining
+from healthlint.rules.alternatives import split_alternatives
+from healthlint.rules.literals import conjunction, required_literals, searchable
+
+
+class ClauseIndex:
+    """Every clause string of every loaded check, found in a document in one pass.
+
+    Patterns register their shapes while rules load; the automaton is
+    (re)built on the first scan after a registration. One scan of a document
+    serves every rule, through ``document.cache``.
+    """
+
+    def __init__(self):
+        self._clause_ids: dict[frozenset, int] = {}
+        # clause id -> (pattern id, shape, the shape's other clause ids), keyed by each shape's first clause
+        self._shapes_by_first: dict[int, list[tuple[int, int, tuple[int, ...]]]] = {}
+        self._patterns = 0
+        self._automaton = None
+        self._lock = threading.Lock()
+
+    def register(self, shapes: tuple[tuple[frozenset, ...], ...]) -> int:
+        """Register one pattern's shapes (each a tuple of clauses, most selective first); return its id."""
+        with self._lock:
+            pattern_id = self._patterns
+            self._patterns += 1
+            for shape_index, shape in enumerate(shapes):
+                ids = [self._clause_ids.setdefault(clause, len(self._clause_ids)) for clause in shape]
+                if ids:
+                    self._shapes_by_first.setdefault(ids[0], []).append((pattern_id, shape_index, tuple(ids[1:])))
+            self._automaton = None
+            return pattern_id
+
+    def _current(self):
+        automaton = self._automaton
+        if automaton is None:
+            with self._lock:
+                if self._automaton is None:
+                    by_string: dict[str, list[int]] = {}
+                    for clause, clause_id in self._clause_ids.items():
+                        for s in clause:
+                            by_string.setdefault(s, []).append(clause_id)
+                    built = ahocorasick.Automaton()
+                    for s, ids in by_string.items():
+                        built.add_word(s, (len(s), tuple(ids)))
+                    if by_string:
+                        built.make_automaton()
+                    self._automaton = built
+                automaton = self._automaton
+        return automaton
+
+    def scan(self, document) -> dict[int, dict[int, list[int]]]:
+        """Pattern id -> sentence start -> the shapes of that pattern whose clauses all occur in that sentence."""
+        satisfied = document.cache.get(self)
+        if satisfied is not None:
+            return satisfied
+        satisfied = {}
+        automaton = self._current()
+        if len(automaton):
+            found: dict[int, set[int]] = {}
+            sentences = document.sentences
+            starts = document.sentence_starts
+            for last, (length, ids) in automaton.iter(searchable(document.prose)):
+                k = bisect_right(starts, last - length + 1) - 1
+                if k < 0 or last >= sentences[k].end:
+                    continue  # between sentences, or across a sentence end
+                seen = found.get(starts[k])
+                if seen is None:
+                    found[starts[k]] = set(ids)
+                else:
+                    seen.update(ids)
+            by_first = self._shapes_by_first
+            for start, ids in found.items():
+                for clause_id in ids:
+                    for pattern_id, shape, rest in by_first.get(clause_id, ()):
+                        if all(other in ids for other in rest):
+                            satisfied.setdefault(pattern_id, {}).setdefault(start, []).append(shape)
+        document.cache[self] = satisfied
+        return satisfied
+
+
+INDEX = ClauseIndex()
+
+
+class PatternPlan:
+    """How to search one check pattern: whole, or shape by shape."""
+
+    def __init__(self, pattern: regex.Pattern, index: ClauseIndex = INDEX):
+        self.pattern = pattern
+        self.parts = split_alternatives(pattern.pattern)
+        self._compiled: list[regex.Pattern | None] = [None] * len(self.parts or ())
+        if self.parts:
+            requirement = tuple(conjunction(part, pattern.flags) for part in self.parts)
+        else:
+            requirement = required_literals(pattern.pattern, pattern.flags)
+        # None: search every sentence with the whole pattern; else the pattern's id in ``index``
+        self.id = None if requirement is None else index.register(requirement)
+        self.always = () if requirement is None else tuple(i for i, shape in enumerate(requirement) if not shape)
+
+    def part(self, i: int) -> regex.Pattern:
+        compiled = self._compiled[i]
+        if compiled is None:
+            compiled = self._compiled[i] = regex.compile(self.parts[i], self.pattern.flags)
+        return compiled
+
+    def finditer(self, text: str, start: int, end: int, shapes: tuple[int, ...] | None) -> Iterator[regex.Match]:
+        """The matches of the pattern in ``text[start:end]``, searching only ``shapes`` when given.
+
+        Leftmost-first alternation, merged by hand: the leftmost match of any
+        shape, the lower shape on a tie, then on from its end.
+        """
+        if shapes is None or self.parts is None:
+            yield from self.pattern.finditer(text, start, end, timeout=remaining())
+            return
+        pos = start
+        found = {i: self.part(i).search(text, pos, end, timeout=remaining()) for i in shapes}
+        while True:
+            best = None
+            for i in shapes:
+                m = found[i]
+                if m is not None and m.start() < pos:
+                    m = found[i] = self.part(i).search(text, pos, end, timeout=remaining())
+                if m is not None and (best is None or m.start() < best.start()):
+                    best = m
+            if best is None:
+                return
+            yield best
+            pos = best.end()
+
+
+class Plan:
+    """For one matcher in one document: the sentences to search, and with which checks and shapes."""
+
+    def __init__(self, document, plans: Sequence[PatternPlan], index: ClauseIndex = INDEX):
+        self.plans = plans
+        self.per_check: list[dict[int, list[int]] | None] = []
+        everywhere = False
+        starts: set[int] = set()
+        satisfied = index.scan(document) if any(p.id is not None for p in plans) else {}
+        for plan in plans:
+            if plan.id is None:
+                self.per_check.append(None)
+                everywhere = True
+                continue
+            by_start = satisfied.get(plan.id, {})
+            self.per_check.append(by_start)
+            everywhere = everywhere or bool(plan.always)
+            starts.update(by_start)
+        if everywhere:
+            self.sentences = document.sentences
+        else:
+            self.sentences = [s for s in document.sentences if s.start in starts]
+
+    def shapes(self, check: int, sentence_start: int) -> tuple[int, ...] | None:
+        """How to search the sentence with check ``check``: None (whole pattern), or these shapes (none: skip)."""
+        by_start = self.per_check[check]
+        if by_start is None:
+            return None
+        always = self.plans[check].always
+        found = by_start.get(sentence_start)
+        if not found:
+            return always
+        return tuple(sorted(set(found).union(always)))

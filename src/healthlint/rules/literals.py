@@ -1,0 +1,220 @@
+"""The words a pattern cannot match without: the key to skipping text no rule can match.
+
+``required_literals(pattern)`` reads a regular expression and returns what
+every match must contain, as alternatives of conjunctions of string sets::
+
+    ((clause, clause, ...), (clause, ...), ...)
+
+A match of the pattern contains, for at least one alternative, at least one
+string of each of its clauses. For ``{efficacy_verbs}{gap}{conditions}`` that
+is one alternative with two clauses: an efficacy verb *and* a condition word.
+A top-level alternation (a vocabulary of claim shapes) gives one alternative
+per shape. ``None`` means nothing is known: a pattern that can match with no
+literal text, or syntax this reader does not follow.
+
+Only ever an over-approximation: text holding no alternative's strings cannot
+match, so the matcher never runs the pattern there; text holding them is
+checked with the full pattern as before. Results never change, only the work.
+
+The pattern is parsed with the standard library's regular-expression parser,
+whose syntax the rule patterns share with the ``regex`` module; zero-width
+``regex``-only escapes (``\\G``, ``\\m``, ``\\M``) are dropped first, and any
+other syntax it rejects gets no literals.
+"""
+from __future__ import annotations
+
+import re
+
+try:  # the standard library's parser (``sre_parse`` before 3.11)
+    from re import _constants as _c, _parser as _sre_parse
+except ImportError:  # pragma: no cover - older Pythons
+    import sre_constants as _c  # type: ignore[no-redef]
+    import sre_parse as _sre_parse  # type: ignore[no-redef]
+
+# Shorter strings occur everywhere and would make every sentence a candidate.
+MIN_LENGTH = 3
+# A clause with more strings than this costs more to look for than it saves.
+MAX_STRINGS = 20_000
+# Bounds on the finite sets of strings a pattern piece matches exactly ("cures?" -> cure, cures).
+MAX_EXACT = 256
+MAX_CLASS = 8
+# At most this many clauses per alternative: the most selective ones.
+MAX_CLAUSES = 3
+
+Clause = frozenset
+Requirement = tuple  # tuple of alternatives, each a tuple of clauses
+
+_REPEATS = {_c.MAX_REPEAT, _c.MIN_REPEAT, getattr(_c, "POSSESSIVE_REPEAT", _c.MAX_REPEAT)}
+_ZERO_WIDTH = {_c.AT, _c.ASSERT, _c.ASSERT_NOT}
+_REGEX_ONLY_ZERO_WIDTH = re.compile(r"(?<!\\)((?:\\\\)*)\\[GmM]")
+_PARSER_FLAGS = re.IGNORECASE | re.MULTILINE | re.DOTALL | re.VERBOSE | re.UNICODE
+
+
+def required_literals(pattern: str, flags: int = 0) -> Requirement | None:
+    """What every match of ``pattern`` contains (see the module docs); ``None`` if unknown."""
+    items = _parse(pattern, flags)
+    if items is None:
+        return None
+    if len(items) == 1 and items[0][0] == _c.SUBPATTERN:
+        items = list(items[0][1][-1])
+    if len(items) == 1 and items[0][0] == _c.BRANCH:
+        branches = [list(b) for b in items[0][1][1]]
+    else:
+        branches = [items]
+    alternatives = []
+    for branch in branches:
+        clauses = _best_clauses(branch)
+        if not clauses:
+            return None  # this shape can match without any known literal
+        alternatives.append(clauses)
+    return tuple(alternatives)
+
+
+def conjunction(pattern: str, flags: int = 0) -> tuple[Clause, ...]:
+    """The clauses every match of ``pattern`` satisfies; empty when none is known."""
+    items = _parse(pattern, flags)
+    return () if items is None else _best_clauses(items)
+
+
+def _parse(pattern: str, flags: int) -> list | None:
+    try:
+        return list(_sre_parse.parse(_REGEX_ONLY_ZERO_WIDTH.sub(r"\1", pattern), flags & _PARSER_FLAGS))
+    except (RecursionError, Exception):  # syntax the stdlib parser does not share with ``regex``
+        return None
+
+
+def _best_clauses(items: list) -> tuple[Clause, ...]:
+    try:
+        clauses = _clauses(items)
+    except RecursionError:
+        return ()
+    return tuple(sorted(clauses, key=_quality, reverse=True)[:MAX_CLAUSES])
+
+
+def _usable(clause: Clause | None) -> bool:
+    return (clause is not None and 0 < len(clause) <= MAX_STRINGS
+            and all(len(s) >= MIN_LENGTH and s.isascii() for s in clause))
+
+
+def _quality(clause: Clause) -> tuple[int, int]:
+    """Longer shortest string first, then fewer strings: the rarer a clause's strings, the better."""
+    return min(len(s) for s in clause), -len(clause)
+
+
+def _clauses(items: list) -> list[Clause]:
+    """The usable clauses a concatenation requires: its literal runs and its required parts' clauses."""
+    clauses: list[Clause] = []
+    run: set[str] = {""}
+
+    def close_run() -> None:
+        nonlocal run
+        clause = frozenset(run)
+        if _usable(clause):
+            clauses.append(clause)
+        run = {""}
+
+    for op, arg in items:
+        exact = _exact(op, arg)
+        if exact is not None and len(run) * len(exact) <= MAX_EXACT:
+            run = {a + b for a in run for b in exact}
+            continue
+        close_run()
+        if exact is not None:
+            run = set(exact)
+            continue
+        clauses.extend(_required(op, arg))
+    close_run()
+    return clauses
+
+
+def _required(op, arg) -> list[Clause]:
+    """Clauses that every match of one non-literal piece contains."""
+    if op == _c.SUBPATTERN:
+        return _clauses(list(arg[-1]))
+    if op == getattr(_c, "ATOMIC_GROUP", None):
+        return _clauses(list(arg))
+    if op in _REPEATS:
+        low, _high, inner = arg
+        return _clauses(list(inner)) if low >= 1 else []
+    if op == _c.BRANCH:
+        union: set[str] = set()
+        for branch in arg[1]:
+            best = max(_clauses(list(branch)), key=_quality, default=None)
+            if best is None:
+                return []  # one branch without literals: the alternation has none
+            union |= best
+        clause = frozenset(union)
+        return [clause] if _usable(clause) else []
+    return []  # classes, any-character, back-references: no literal known
+
+
+def _exact(op, arg) -> frozenset[str] | None:
+    """The finite set of (lowercase, ASCII) strings a piece matches, if it is small; else ``None``."""
+    found = _exact_any(op, arg)
+    return found if found is not None and all(s.isascii() for s in found) else None
+
+
+def _exact_any(op, arg) -> frozenset[str] | None:
+    if op == _c.LITERAL:
+        return frozenset({chr(arg).lower()})
+    if op in _ZERO_WIDTH:
+        return frozenset({""})
+    if op == _c.IN:
+        chars = set()
+        for kind, value in arg:
+            if kind == _c.LITERAL:
+                chars.add(chr(value).lower())
+            elif kind == _c.RANGE and value[1] - value[0] < MAX_CLASS:
+                chars.update(chr(c).lower() for c in range(value[0], value[1] + 1))
+            else:
+                return None
+        return frozenset(chars) if len(chars) <= MAX_CLASS else None
+    if op == _c.SUBPATTERN:
+        return _exact_sequence(list(arg[-1]))
+    if op == _c.BRANCH:
+        union: set[str] = set()
+        for branch in arg[1]:
+            part = _exact_sequence(list(branch))
+            if part is None or len(union) + len(part) > MAX_EXACT:
+                return None
+            union |= part
+        return frozenset(union)
+    if op in _REPEATS:
+        low, high, inner = arg
+        if high > 3:
+            return None
+        once = _exact_sequence(list(inner))
+        if once is None:
+            return None
+        out, power = set(), {""}
+        for count in range(high + 1):
+            if count >= low:
+                out |= power
+            if count < high:
+                power = {a + b for a in power for b in once}
+            if len(out) + len(power) > MAX_EXACT:
+                return None
+        return frozenset(out)
+    return None
+
+
+def _exact_sequence(items: list) -> frozenset[str] | None:
+    strings = {""}
+    for op, arg in items:
+        part = _exact(op, arg)
+        if part is None or len(strings) * len(part) > MAX_EXACT:
+            return None
+        strings = {a + b for a in strings for b in part}
+    return frozenset(strings)
+
+
+# Characters that the ``regex`` module, ignoring case, matches to an ASCII letter although
+# ``str.lower`` does not turn them into it (checked over every code point by the tests).
+_FOLDS_TO_ASCII = str.maketrans({"\u0130": "i", "\u017f": "s", "\u212a": "k"})
+
+
+def searchable(text: str) -> str:
+    """``text`` lowercased for literal search, one character for one, offsets unchanged."""
+    if text.isascii():
+        return text.lower()
+    return text.translate(_FOLDS_TO_ASCII).lower()

@@ -1,0 +1,147 @@
+"""The literal prefilter and shape-by-shape search change the work done, never the findings."""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+import regex
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from healthlint import Linter
+from healthlint.kinds import prefilter
+from healthlint.kinds.prefilter import PatternPlan
+from healthlint.rules.alternatives import split_alternatives
+from healthlint.rules.literals import conjunction, required_literals, searchable
+from tests.conftest import ROOT, SHARED
+from tests.test_properties import DOCUMENTS
+
+
+# --- what a pattern requires ---------------------------------------------------------------
+
+def test_a_claim_needs_a_verb_and_a_condition():
+    shapes = required_literals(r"\b(?:cures?|heals)\s+(?:\w+\s+){0,2}?(?:anxiety|depression)\b", regex.I)
+    assert shapes == ((frozenset({"anxiety", "depression"}), frozenset({"cure", "cures", "heals"})),)
+
+
+def test_each_top_level_shape_has_its_own_requirement():
+    shapes = required_literals(r"(?:miracle\s+cure|guaranteed\s+results)", regex.I)
+    assert [sorted(s for clause in shape for s in clause) for shape in shapes] == [
+        ["cure", "miracle"], ["guaranteed", "results"]]
+
+
+@pytest.mark.parametrize("pattern", [
+    r"\w+",                      # no literal at all
+    r"(?:ab|cd)",                # literals too short to be selective
+    r"(?:miracle|\d+)",          # one shape without a literal
+    r"(?:foo",                   # invalid
+    r"x\L<names>y",              # regex-only syntax the stdlib parser rejects
+])
+def test_patterns_without_a_known_requirement(pattern):
+    assert required_literals(pattern) is None
+
+
+def test_regex_only_zero_width_escapes_are_ignored():
+    assert required_literals(r"\G(?:buy|order)\b") == ((frozenset({"buy", "order"}),),)
+
+
+def test_small_classes_and_optional_letters_are_expanded():
+    assert conjunction(r"#(?:sp|ad)s?\b") == (frozenset({"#sp", "#sps", "#ad", "#ads"}),)
+
+
+def test_non_ascii_pieces_end_a_literal_run():
+    assert conjunction(r"Alzheimer['’]s\s+disease") == (frozenset({"alzheimer"}), frozenset({"disease"}))
+
+
+def test_searchable_keeps_every_offset_and_folds_like_the_regex_module():
+    everything = "".join(chr(c) for c in range(sys.maxunicode + 1) if not 0xD800 <= c <= 0xDFFF)
+    folded = searchable(everything)
+    assert len(folded) == len(everything)
+    ascii_letter = regex.compile("[a-z]", regex.IGNORECASE)
+    for original, lowered in zip(everything, folded):
+        if ascii_letter.fullmatch(original):
+            assert lowered.isascii() and regex.fullmatch(lowered, original, regex.IGNORECASE), hex(ord(original))
+
+
+# --- splitting alternations ----------------------------------------------------------------
+
+def test_split_alternatives():
+    assert split_alternatives(r"(?:ab\|c|[|)]d|(?:e|f)g)") == [r"ab\|c", "[|)]d", "(?:e|f)g"]
+
+
+@pytest.mark.parametrize("pattern", [
+    r"(?:a(b)|c)",      # a capturing group
+    r"(?:\Ga|b)",       # \G depends on where a search starts
+    r"(?:a*|b)",        # an alternative that can match nothing
+    r"(?i)(?:a|b)",     # a global flag
+    r"(?:ab)",          # a single alternative
+    r"(?:a|b",          # unbalanced
+])
+def test_split_alternatives_refuses(pattern):
+    assert split_alternatives(pattern) is None
+
+
+SHAPES = ["ab", "a", "abc", "b+c", "ca", "c(?=a)", "(?<=b)a", "a[bc]a"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="abcx ", max_size=40), st.data())
+def test_shape_by_shape_search_finds_the_same_matches(text, data):
+    shapes = data.draw(st.lists(st.sampled_from(SHAPES), min_size=2, max_size=5, unique=True))
+    pattern = regex.compile("(?:" + "|".join(shapes) + ")")
+    plan = PatternPlan(pattern)
+    assert plan.parts == shapes
+    start = data.draw(st.integers(0, len(text)))
+    end = data.draw(st.integers(start, len(text)))
+    expected = [m.span() for m in pattern.finditer(text, start, end)]
+    found = [m.span() for m in plan.finditer(text, start, end, tuple(range(len(shapes))))]
+    assert found == expected
+
+
+# --- the whole pack, with and without the prefilter ----------------------------------------
+
+@pytest.fixture(scope="module")
+def linters():
+    with_prefilter = Linter(profile="strict", rule_timeout=None)
+    patch = pytest.MonkeyPatch()
+    patch.setattr(prefilter, "required_literals", lambda pattern, flags=0: None)
+    patch.setattr(prefilter, "split_alternatives", lambda pattern: None)
+    try:
+        without = Linter(profile="strict", rule_timeout=None)
+    finally:
+        patch.undo()
+    assert all(plan.id is None for rule in without.rules for part in vars(rule.check).values()
+               for plan in getattr(part, "plans", ()))
+    return with_prefilter, without
+
+
+def _documents():
+    folders = [ROOT / "tests" / "probes", ROOT / "tests" / "fixtures", ROOT / "examples",
+               SHARED / "corpus" / "seeds", SHARED / "corpus" / "dev"]
+    for folder in folders:
+        if folder.is_dir():
+            for path in sorted(folder.rglob("*")):
+                if path.suffix in (".md", ".txt", ".html") and path.is_file():
+                    yield path
+
+
+def test_same_findings_on_every_document_we_have(linters):
+    with_prefilter, without = linters
+    checked = 0
+    for path in _documents():
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (UnicodeDecodeError, OSError):
+            continue
+        assert with_prefilter.lint_text(text, str(path)) == without.lint_text(text, str(path)), path
+        checked += 1
+    assert checked > 20
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(DOCUMENTS)
+def test_same_findings_on_generated_documents(linters, text):
+    with_prefilter, without = linters
+    for name in ("doc.md", "doc.txt"):
+        assert with_prefilter.lint_text(text, name) == without.lint_text(text, name)
