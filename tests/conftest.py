@@ -1,6 +1,8 @@
 """Shared helpers: lint a text with the built-in pack and look at the findings."""
 from __future__ import annotations
 
+import os
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -8,6 +10,9 @@ import pytest
 from healthlint.pipeline import Linter
 
 ROOT = Path(__file__).resolve().parents[1]
+
+# Rule packs cached during the tests (by this process and the CLIs it starts) go to a temporary folder.
+os.environ.setdefault("HEALTHLINT_CACHE_DIR", tempfile.mkdtemp(prefix="healthlint-test-cache-"))
 SHARED = ROOT.parent / "shared"
 
 

@@ -107,12 +107,15 @@ def linters():
     patch = pytest.MonkeyPatch()
     patch.setattr(prefilter, "required_literals", lambda pattern, flags=0: None)
     patch.setattr(prefilter, "split_alternatives", lambda pattern: None)
+    patch.setenv("HEALTHLINT_NO_CACHE", "1")
     try:
         without = Linter(profile="strict", rule_timeout=None)
     finally:
         patch.undo()
-    assert all(plan.id is None for rule in without.rules for part in vars(rule.check).values()
-               for plan in getattr(part, "plans", ()))
+    matchers = [part for rule in without.rules for part in vars(rule.check).values() if hasattr(part, "plans")]
+    assert matchers and all(plan is None or plan.id is None for matcher in matchers
+                            for plan in (*matcher.plans, *matcher.rule_exception_plans,
+                                         *(p for plans in matcher.exception_plans for p in plans)))
     return with_prefilter, without
 
 

@@ -21,6 +21,9 @@ class SentenceMatcher:
         self.unless = tuple(unless)
         self.clause_breaks = clause_breaks
         self.plans = tuple(PatternPlan(check.pattern) for check in self.checks)
+        # Exceptions looked for inside the sentence are prefiltered like checks; wider ones are not.
+        self.exception_plans = tuple(_exception_plans(check.unless) for check in self.checks)
+        self.rule_exception_plans = _exception_plans(self.unless)
 
     def clause(self, text: str, s_start: int, s_end: int, m_start: int, m_end: int) -> tuple[int, int]:
         """The clause around a match: between the nearest clause breaks outside it."""
@@ -49,18 +52,25 @@ class SentenceMatcher:
         c_start, c_end = clause
         return {"clause": (c_start, c_end), "preceding": (c_start, m_start), "following": (m_end, c_end)}[scope]
 
-    def cancelled(self, document, sentence, m_start: int, m_end: int, exceptions: Iterable[Exception_]) -> bool:
+    def cancelled(self, document, sentence, m_start: int, m_end: int, exceptions: Iterable[Exception_],
+                  plans: Iterable[PatternPlan | None]) -> bool:
         text = document.prose
         clause = None
-        for exc in exceptions:
+        for exc, plan in zip(exceptions, plans):
             if clause is None and exc.scope in ("clause", "preceding", "following"):
                 clause = self.clause(text, sentence.start, sentence.end, m_start, m_end)
             lo, hi = self.window(document, sentence, m_start, m_end, exc.scope, clause)
             if exc.links:
                 if _link_in(document.links, lo, hi, exc.pattern):
                     return True
-            elif hi > lo and exc.pattern.search(text, lo, hi, timeout=remaining()):
-                return True
+            elif hi > lo:
+                if plan is None:
+                    if exc.pattern.search(text, lo, hi, timeout=remaining()):
+                        return True
+                    continue
+                shapes = plan.shapes_in(document, sentence.start)
+                if (shapes is None or shapes) and plan.search(text, lo, hi, shapes):
+                    return True
         return False
 
     def plan(self, document) -> Plan:
@@ -84,14 +94,23 @@ class SentenceMatcher:
             for m in self.plans[i].finditer(text, sentence.start, sentence.end, shapes):
                 if m.end() == m.start():
                     continue
-                if self.cancelled(document, sentence, m.start(), m.end(), check.unless):
+                if self.cancelled(document, sentence, m.start(), m.end(), check.unless, self.exception_plans[i]):
                     continue
-                if self.cancelled(document, sentence, m.start(), m.end(), self.unless):
+                if self.cancelled(document, sentence, m.start(), m.end(), self.unless, self.rule_exception_plans):
                     continue
                 yield m
 
     def first(self, document, sentence) -> regex.Match | None:
         return next(self.matches(document, sentence), None)
+
+
+# Exception scopes whose window lies inside the sentence of the match.
+_WITHIN_SENTENCE = frozenset({"sentence", "clause", "preceding", "following", "before", "after", "match"})
+
+
+def _exception_plans(exceptions: Iterable[Exception_]) -> tuple[PatternPlan | None, ...]:
+    return tuple(PatternPlan(exc.pattern) if not exc.links and exc.scope in _WITHIN_SENTENCE else None
+                 for exc in exceptions)
 
 
 def _link_in(links, lo: int, hi: int, pattern: regex.Pattern) -> bool:

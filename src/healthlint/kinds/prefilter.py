@@ -26,6 +26,7 @@ import regex
 from healthlint.budget import remaining
 from healthlint.rules.alternatives import split_alternatives
 from healthlint.rules.literals import conjunction, required_literals, searchable
+from healthlint.rules.patterns import Pattern
 
 
 class ClauseIndex:
@@ -110,23 +111,47 @@ INDEX = ClauseIndex()
 class PatternPlan:
     """How to search one check pattern: whole, or shape by shape."""
 
-    def __init__(self, pattern: regex.Pattern, index: ClauseIndex = INDEX):
+    def __init__(self, pattern: Pattern):
         self.pattern = pattern
         self.parts = split_alternatives(pattern.pattern)
-        self._compiled: list[regex.Pattern | None] = [None] * len(self.parts or ())
+        self._compiled = [Pattern(part, pattern.flags) for part in self.parts or ()]
         if self.parts:
-            requirement = tuple(conjunction(part, pattern.flags) for part in self.parts)
+            self.requirement = tuple(conjunction(part, pattern.flags) for part in self.parts)
         else:
-            requirement = required_literals(pattern.pattern, pattern.flags)
-        # None: search every sentence with the whole pattern; else the pattern's id in ``index``
-        self.id = None if requirement is None else index.register(requirement)
+            self.requirement = required_literals(pattern.pattern, pattern.flags)
+        self._register()
+
+    def _register(self) -> None:
+        # id None: search every sentence with the whole pattern; else the pattern's id in INDEX
+        requirement = self.requirement
+        self.id = None if requirement is None else INDEX.register(requirement)
         self.always = () if requirement is None else tuple(i for i, shape in enumerate(requirement) if not shape)
 
-    def part(self, i: int) -> regex.Pattern:
-        compiled = self._compiled[i]
-        if compiled is None:
-            compiled = self._compiled[i] = regex.compile(self.parts[i], self.pattern.flags)
-        return compiled
+    def __getstate__(self):
+        return {"pattern": self.pattern, "parts": self.parts, "_compiled": self._compiled,
+                "requirement": self.requirement}
+
+    def __setstate__(self, state) -> None:
+        self.__dict__.update(state)
+        self._register()  # clause ids belong to this process's index
+
+    def part(self, i: int) -> Pattern:
+        return self._compiled[i]
+
+    def shapes_in(self, document, sentence_start: int) -> tuple[int, ...] | None:
+        """The shapes that may match in a sentence (none: no match there); ``None``: unknown, try the whole."""
+        if self.id is None:
+            return None
+        found = INDEX.scan(document).get(self.id, {}).get(sentence_start)
+        if not found:
+            return self.always
+        return tuple(sorted(set(found).union(self.always)))
+
+    def search(self, text: str, start: int, end: int, shapes: tuple[int, ...] | None) -> bool:
+        """Does the pattern match somewhere in ``text[start:end]``, searching only ``shapes`` when given?"""
+        if shapes is None or self.parts is None:
+            return self.pattern.search(text, start, end, timeout=remaining()) is not None
+        return any(self._compiled[i].search(text, start, end, timeout=remaining()) for i in shapes)
 
     def finditer(self, text: str, start: int, end: int, shapes: tuple[int, ...] | None) -> Iterator[regex.Match]:
         """The matches of the pattern in ``text[start:end]``, searching only ``shapes`` when given.

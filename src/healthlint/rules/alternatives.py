@@ -28,11 +28,19 @@ _GLOBAL_FLAGS = re.compile(r"\(\?[a-zA-Z]+\)")
 
 
 def split_alternatives(pattern: str) -> list[str] | None:
-    """The top-level alternatives of ``pattern`` (inside one enclosing non-capturing group), or ``None``."""
-    body = _strip_enclosing_group(pattern)
+    r"""The top-level alternatives of ``pattern``, or ``None``.
+
+    The alternation may sit inside one non-capturing group with zero-width
+    assertions around it, as a vocabulary of whole words does:
+    ``(?<![\w])(?:a|b)(?![\w])`` gives ``(?<![\w])a(?![\w])`` and
+    ``(?<![\w])b(?![\w])``. (Only zero-width: they make no choices, so each
+    alternative still backtracks in the same order.)
+    """
+    prefix, body, suffix = _around_group(pattern)
     parts = _split_top_level(body)
     if parts is None or len(parts) < 2:
         return None
+    parts = [prefix + part + suffix for part in parts]
     for part in parts:
         if _GLOBAL_FLAGS.search(part) or "\\G" in part:
             return None
@@ -45,11 +53,42 @@ def split_alternatives(pattern: str) -> list[str] | None:
     return parts
 
 
-def _strip_enclosing_group(pattern: str) -> str:
-    """``(?:X)`` -> ``X`` when the group spans the whole pattern."""
-    while pattern.startswith("(?:") and pattern.endswith(")") and _closing(pattern, 0) == len(pattern) - 1:
-        pattern = pattern[3:-1]
-    return pattern
+_ASSERTIONS = ("(?<!", "(?<=", "(?=", "(?!")
+
+
+def _zero_width(pattern: str, i: int) -> int:
+    """The end of the zero-width assertion at ``i`` (a lookaround or ``\\b``), or -1."""
+    if pattern.startswith("\\b", i):
+        return i + 2
+    if pattern.startswith(_ASSERTIONS, i):
+        close = _closing(pattern, i)
+        return close + 1 if close > 0 else -1
+    return -1
+
+
+def _around_group(pattern: str) -> tuple[str, str, str]:
+    """``P(?:X)S`` -> (P, X, S) when P and S are zero-width assertions; else ("", pattern, "")."""
+    i = 0
+    while (end := _zero_width(pattern, i)) > 0:
+        i = end
+    if not pattern.startswith("(?:", i):
+        return "", pattern, ""
+    close = _closing(pattern, i)
+    if close < 0:
+        return "", pattern, ""
+    j = close + 1
+    while (end := _zero_width(pattern, j)) > 0:
+        j = end
+    if j != len(pattern):
+        return "", pattern, ""
+    prefix, body, suffix = pattern[:i], pattern[i + 3:close], pattern[close + 1:]
+    while body.startswith("(?:") and _closing(body, 0) == len(body) - 1:
+        body = body[3:-1]
+    if not prefix and not suffix:
+        inner = _around_group(body)
+        if inner[1] is not body:
+            return inner
+    return prefix, body, suffix
 
 
 def _closing(pattern: str, open_at: int) -> int:

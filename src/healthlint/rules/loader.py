@@ -202,10 +202,22 @@ def load_pack(folder) -> RulePack:
 
 
 def load_packs(extra_dirs=(), builtin: bool = True) -> RulePack:
-    """The built-in pack (unless ``builtin`` is false), then each extra folder in order."""
-    pack = RulePack()
-    if builtin:
-        pack.add_dir(builtin_pack_dir())
-    for folder in extra_dirs:
-        pack.add_dir(Path(folder))
-    return pack
+    """The built-in pack (unless ``builtin`` is false), then each extra folder in order.
+
+    A pack loaded before from the same files comes from the cache (:mod:`healthlint.rules.cache`).
+    """
+    from healthlint.rules.cache import load_cached
+
+    folders = ([builtin_pack_dir()] if builtin else []) + [Path(folder) for folder in extra_dirs]
+    for folder in folders:
+        if not folder.is_dir():
+            raise RuleError(str(folder), 1, 1, "rule pack folder does not exist")
+
+    def build() -> RulePack:
+        pack = RulePack()
+        for folder in folders:
+            pack.add_dir(folder)
+        pack._cache.clear()  # only needed while loading
+        return pack
+
+    return load_cached(folders, build)

@@ -4,9 +4,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-import regex
-
 from healthlint.diagnostics import Severity
+from healthlint.rules.patterns import Pattern
 
 # Where an exception is looked for, relative to the match it may cancel.
 EXCEPTION_SCOPES = ("sentence", "clause", "preceding", "following", "before", "after", "match", "paragraph", "document")
@@ -20,7 +19,7 @@ class Exception_:
     destination matches ``pattern`` (a citation, for example), not prose.
     """
 
-    pattern: regex.Pattern
+    pattern: Pattern
     scope: str = "sentence"
     links: bool = False
 
@@ -29,7 +28,7 @@ class Exception_:
 class Check:
     """A pattern to find, with exceptions of its own (the rule's apply as well)."""
 
-    pattern: regex.Pattern
+    pattern: Pattern
     unless: tuple[Exception_, ...] = ()
 
 

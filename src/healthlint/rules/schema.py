@@ -14,6 +14,7 @@ import regex
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from healthlint.errors import RuleError
+from healthlint.rules.patterns import Pattern
 from healthlint.rules.model import EXCEPTION_SCOPES, Check, Exception_, Examples
 from healthlint.text.document import SCOPES
 
@@ -76,13 +77,13 @@ class Reader:
 
         return VOCAB_REF.sub(replace, text)
 
-    def compile(self, text: str, parent, key, flags: int = regex.IGNORECASE) -> regex.Pattern:
+    def compile(self, text: str, parent, key, flags: int = regex.IGNORECASE) -> Pattern:
         expanded = self.expand(text, parent, key)
         cache_key = (expanded, flags)
         compiled = self.cache.get(cache_key)
         if compiled is None:
             try:
-                compiled = regex.compile(expanded, flags)
+                compiled = Pattern.validated(expanded, flags)
             except regex.error as e:
                 raise self.error(parent, key, f"invalid regular expression: {e}") from None
             self.cache[cache_key] = compiled
@@ -160,11 +161,11 @@ def scope_list(reader: Reader, value, parent, key) -> frozenset[str]:
     return frozenset(items)
 
 
-def pattern(reader: Reader, value, parent, key) -> regex.Pattern:
+def pattern(reader: Reader, value, parent, key) -> Pattern:
     return reader.compile(text(reader, value, parent, key), parent, key)
 
 
-def pattern_list(reader: Reader, value, parent, key) -> tuple[regex.Pattern, ...]:
+def pattern_list(reader: Reader, value, parent, key) -> tuple[Pattern, ...]:
     if isinstance(value, str):
         return (reader.compile(value, parent, key),)
     if not isinstance(value, list):

@@ -1,0 +1,113 @@
+"""A validated rule pack kept on disk, so that a run does not re-read and re-check every rule file.
+
+Reading the YAML, validating every field and analysing every pattern takes
+far longer than linting one article; a pre-commit hook or an editor lints one
+article at a time. After a pack loads without error it is written here, and
+the next run with the same pack reads it back in a few milliseconds. Its
+patterns come back as source text and compile when a document needs them
+(:mod:`healthlint.rules.patterns`).
+
+The cache is looked up by a key over everything the loaded pack depends on:
+the content of every rule and vocabulary file of every folder, in order; the
+healthlint code that builds and runs rules (the size and modification time
+of each of its modules); and the Python, ``regex`` and pyahocorasick
+versions. Change any of them and the pack is loaded from its files again. A
+cache file that cannot be read, or was not written by this user, is ignored.
+
+Where: ``$HEALTHLINT_CACHE_DIR``, else ``$XDG_CACHE_HOME/healthlint``, else
+``~/.cache/healthlint``. ``HEALTHLINT_NO_CACHE=1`` turns it off.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import sys
+import tempfile
+from pathlib import Path
+from typing import Callable
+
+import regex
+
+PACKAGE = Path(__file__).resolve().parents[1]
+_FORMAT = b"healthlint-pack-1"
+
+
+def cache_dir() -> Path | None:
+    """Where cached packs live, or ``None`` when caching is off."""
+    if os.environ.get("HEALTHLINT_NO_CACHE", "") not in ("", "0"):
+        return None
+    explicit = os.environ.get("HEALTHLINT_CACHE_DIR")
+    if explicit:
+        return Path(explicit)
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "healthlint"
+
+
+def pack_key(folders: list[Path]) -> str | None:
+    """A digest of everything a pack loaded from ``folders`` depends on; ``None`` if a file cannot be read."""
+    import ahocorasick
+
+    digest = hashlib.sha256(_FORMAT)
+    digest.update(f"{sys.version}|{regex.__version__}|{getattr(ahocorasick, '__version__', '')}".encode())
+    for module in sorted(PACKAGE.rglob("*.py")):
+        try:
+            stat = module.stat()
+        except OSError:
+            return None
+        digest.update(f"{module.relative_to(PACKAGE)}|{stat.st_size}|{stat.st_mtime_ns}\n".encode())
+    for folder in folders:
+        digest.update(b"\0folder\0" + str(folder.resolve()).encode())
+        try:
+            files = sorted(folder.rglob("*.y*ml"))
+            for path in files:
+                digest.update(str(path.relative_to(folder)).encode() + b"\0" + path.read_bytes() + b"\0")
+        except OSError:
+            return None
+    return digest.hexdigest()
+
+
+def load_cached(folders: list[Path], build: Callable[[], object]):
+    """The pack for ``folders``: from the cache when its key matches, else ``build()`` (then cached)."""
+    where = cache_dir()
+    key = pack_key(folders) if where is not None else None
+    if key is None:
+        return build()
+    path = where / f"pack-{key[:32]}.pickle"
+    pack = _read(path)
+    if pack is not None:
+        return pack
+    pack = build()  # raises on a broken rule file: nothing is cached then
+    _write(path, pack)
+    return pack
+
+
+def _read(path: Path):
+    try:
+        with open(path, "rb") as f:
+            if hasattr(os, "getuid") and os.fstat(f.fileno()).st_uid != os.getuid():
+                return None  # only ever unpickle what this user wrote
+            if f.read(len(_FORMAT)) != _FORMAT:
+                return None
+            return pickle.load(f)
+    except FileNotFoundError:
+        return None
+    except Exception:  # a truncated or stale file: load from the rule files instead
+        return None
+
+
+def _write(path: Path, pack) -> None:
+    """Write atomically; a cache that cannot be written is simply not used."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".pack-", suffix=".tmp")
+        try:
+            with os.fdopen(handle, "wb") as f:
+                f.write(_FORMAT)
+                pickle.dump(pack, f, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(temporary, path)
+        except BaseException:
+            os.unlink(temporary)
+            raise
+    except (OSError, pickle.PicklingError, RecursionError, TypeError, AttributeError):
+        pass
