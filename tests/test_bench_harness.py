@@ -81,7 +81,7 @@ def test_peers_summary_takes_medians_and_compares_seconds_per_mb():
     md = report.peers_table(rows).splitlines()
     order = [line.split(" | ")[1] for line in md[2:]]
     assert order == ["rg", "**healthlint**", "textlint-prh", "alex"]   # fastest first, failed last
-    assert " | 0.1× | " in md[2] and " | 20× | " in md[4]               # textlint on half the files
+    assert " | 0.1× | " in md[2] and " | 20.0× | " in md[4]               # textlint on half the files
     assert "no successful run (exit timeout)" in md[5]
 
 

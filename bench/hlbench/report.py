@@ -251,7 +251,7 @@ def peers_table(rows: list[PeerRow]) -> str:
             if not r.runs:
                 body.append([corpus, name, r.rules, f"{r.files:,}", "—", "", "", "", "", "", "", r.note])
                 continue
-            ratio = f"{r.seconds_per_mb / hl.seconds_per_mb:.2g}×" if hl else ""
+            ratio = f"{num(r.seconds_per_mb / hl.seconds_per_mb)}×" if hl else ""
             body.append([corpus, name, r.rules, f"{r.files:,}", num(r.wall_s), num(r.cpu_s), num(r.rss_mb),
                          num(r.files / r.wall_s), num(r.bytes / 1e6 / r.wall_s), f"{r.diagnostics:,}",
                          ratio, r.note])
