@@ -154,6 +154,7 @@ def run_peers(args, chosen: list[Path], hl_cmd: str, env: dict[str, str] | None)
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(sys.argv[1:] if argv is None else argv)
+    measure.enable_subreaper()
     base = measure.resolve_command(args.healthlint)
     jobs, jobs_note = jobs_args(args, base)
     multi = [*base, *jobs]

@@ -64,16 +64,61 @@ def _maxrss_kb(ru_maxrss: int) -> int:
     return ru_maxrss // 1024 if sys.platform == "darwin" else ru_maxrss
 
 
+def enable_subreaper() -> bool:
+    """Make this process the reaper of its children's orphans (Linux ``PR_SET_CHILD_SUBREAPER``).
+
+    A worker whose parent exits before it (a multiprocessing forkserver is left
+    to exit on its own, and its workers are its children) is re-parented to
+    init, and its CPU time and RSS never reach the measured process's rusage.
+    As a subreaper, this process receives such orphans and reaps them itself.
+    """
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        import ctypes
+        return ctypes.CDLL(None, use_errno=True).prctl(36, 1, 0, 0, 0) == 0
+    except (OSError, AttributeError):
+        return False
+
+
+def _reap_leftovers(wait_s: float, group: int | None) -> list:
+    """Reap every child still around (orphans handed to us); kill ``group`` after wait_s. Their rusages."""
+    usages, deadline = [], time.monotonic() + wait_s
+    while True:
+        try:
+            pid, _, ru = os.wait4(-1, os.WNOHANG)
+        except ChildProcessError:
+            return usages
+        if pid:
+            usages.append(ru)
+        elif group is None or time.monotonic() > deadline:
+            if group is None:
+                return usages
+            try:
+                os.killpg(group, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+            group = None
+            deadline = time.monotonic() + wait_s
+        else:
+            time.sleep(0.005)
+
+
 def run_once(argv: list[str], out: Path, *, timeout: float | None = None,
              sample: bool = False, env: dict[str, str] | None = None) -> Run:
-    """Run argv with stdout to ``out`` (stderr to ``out`` + ".err") and measure it."""
+    """Run argv with stdout to ``out`` (stderr to ``out`` + ".err") and measure it.
+
+    Wall time ends when argv's process exits. CPU time and peak RSS also
+    count orphans it left behind (see enable_subreaper), reaped afterwards.
+    """
     sampler = None
+    _reap_leftovers(0, None)  # zombies from earlier commands are not this run's
     with open(out, "wb") as fo, open(str(out) + ".err", "wb") as fe:
         t0 = time.perf_counter()
         proc = subprocess.Popen(argv, stdout=fo, stderr=fe, stdin=subprocess.DEVNULL,
                                 start_new_session=True, env=env)
         if sample:
-            sampler = TreeSampler(proc.pid)
+            sampler = TreeSampler(os.getpid())
             sampler.start()
         timed_out = threading.Event()
         timer = None
@@ -92,6 +137,7 @@ def run_once(argv: list[str], out: Path, *, timeout: float | None = None,
             timer.cancel()
     code = os.waitstatus_to_exitcode(status)
     proc.returncode = code  # reaped here, so Popen must not wait for it again
+    usages = [ru, *_reap_leftovers(10.0, proc.pid)]
     if sampler:
         sampler.stop()
     if timed_out.is_set():
@@ -101,7 +147,8 @@ def run_once(argv: list[str], out: Path, *, timeout: float | None = None,
     else:
         exit_ = str(code)
     return Run(
-        wall_s=wall, user_s=ru.ru_utime, sys_s=ru.ru_stime, maxrss_kb=_maxrss_kb(ru.ru_maxrss),
+        wall_s=wall, user_s=sum(u.ru_utime for u in usages), sys_s=sum(u.ru_stime for u in usages),
+        maxrss_kb=max(_maxrss_kb(u.ru_maxrss) for u in usages),
         exit=exit_, diagnostics=count_diagnostics(out),
         processes=len(sampler.hwm_kb) if sampler else 0,
         peak_total_rss_kb=sampler.peak_total_kb if sampler else 0,
@@ -110,7 +157,7 @@ def run_once(argv: list[str], out: Path, *, timeout: float | None = None,
 
 
 class TreeSampler(threading.Thread):
-    """Polls /proc every ``interval`` s for the process tree under ``root``.
+    """Polls /proc every ``interval`` s for the process tree under ``root`` (not counting root).
 
     Records each process's VmHWM (its own peak RSS so far) and the peak of the
     tree's summed VmRSS. Linux only; elsewhere it records nothing. Polling costs
@@ -148,7 +195,7 @@ class TreeSampler(threading.Thread):
                 continue
             ppid = int(stat.rsplit(b")", 1)[1].split()[1])
             children.setdefault(ppid, []).append(int(name))
-        tree, todo = [], [self.root]
+        tree, todo = [], list(children.get(self.root, ()))
         while todo:
             pid = todo.pop()
             tree.append(pid)
@@ -221,7 +268,9 @@ def command_version(argv: list[str]) -> str:
 
 
 def interpreter_of(program: str) -> str | None:
-    """The Python named by a console script's #! line, if it is one."""
+    """The Python that runs ``program``: itself, or the one its #! line names."""
+    if os.path.basename(program).startswith("python"):
+        return program
     try:
         with open(program, "rb") as fh:
             first = fh.readline(512).decode("utf-8", "replace").strip()
@@ -276,16 +325,18 @@ def load_average() -> str:
 
 
 def machine_info(argv: list[str], repo: Path) -> dict[str, str]:
+    """The machine and the healthlint under test: its version, where it is imported from, its git state."""
     mem_kb = _first_match("/proc/meminfo", r"MemTotal:\s+(\d+)")
     os_name = _first_match("/etc/os-release", r'PRETTY_NAME="?([^"\n]*)') or platform.system()
     python = interpreter_of(argv[0])
-    py_version = platform.python_version()
+    py_version, source = platform.python_version(), str(repo)
     if python:
-        proc = subprocess.run([python, "-c", "import platform; print(platform.python_version())"],
-                              capture_output=True, text=True)
-        if proc.returncode == 0:
-            py_version = proc.stdout.strip()
-    git = subprocess.run(["git", "-C", str(repo), "describe", "--always", "--dirty"],
+        probe = ("import os, platform, healthlint; "
+                 "print(platform.python_version()); print(os.path.dirname(healthlint.__file__))")
+        proc = subprocess.run([python, "-c", probe], capture_output=True, text=True)
+        if proc.returncode == 0 and len(proc.stdout.split("\n")) >= 2:
+            py_version, source = proc.stdout.split("\n")[:2]
+    git = subprocess.run(["git", "-C", source, "describe", "--always", "--dirty"],
                          capture_output=True, text=True)
     return {
         "load": load_average(),
@@ -296,5 +347,6 @@ def machine_info(argv: list[str], repo: Path) -> dict[str, str]:
         "os": f"{os_name}, {platform.system()} {platform.release()}",
         "python": py_version,
         "healthlint": command_version(argv),
+        "source": source,
         "git": git.stdout.strip() if git.returncode == 0 else "unknown",
     }

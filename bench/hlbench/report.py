@@ -141,8 +141,8 @@ def target_rows(m: Measurements) -> list[list[str]]:
             rows.append([label, "< 150 ms wall", m.cold.failed, "**FAIL**"])
         else:
             walls = [r.wall_s for r in m.cold.ok_runs]
-            measured = (f"{seconds(m.cold.wall)} median of {len(walls)} "
-                        f"(min {seconds(min(walls))}, max {seconds(max(walls))}; {m.cold.bytes:,} B file)")
+            measured = (f"{seconds(m.cold.wall)} median of {len(walls)} (CPU {seconds(m.cold.median('cpu_s'))}; "
+                        f"min {seconds(min(walls))}, max {seconds(max(walls))}; {m.cold.bytes:,} B file)")
             rows.append([label, "< 150 ms wall", measured, verdict(m.cold.wall < 0.150)])
     mem = _memory_row(m)
     if mem:
@@ -268,7 +268,7 @@ def render(machine: dict[str, str], command: str, settings: str, m: Measurements
     out = ["# healthlint benchmark results", "",
            "<!-- written by bench/run_bench.py; python3 bench/update_readme.py pastes it into README.md -->", "",
            f"Ran {machine['date']} on {machine['cores']} cores ({machine['cpu']}), {machine['ram']} RAM, "
-           f"{machine['os']}; Python {machine['python']}; {machine['healthlint']} (git {machine['git']}). "
+           f"{machine['os']}; Python {machine['python']}; {machine['healthlint']} from `{machine.get('source', '?')}` (git {machine['git']}). "
            f"Command: `{command}`. {settings} {load_note(machine)}".rstrip(), ""]
     rows = target_rows(m)
     if rows:
