@@ -85,6 +85,15 @@ def test_peers_summary_takes_medians_and_compares_seconds_per_mb():
     assert "no successful run (exit timeout)" in md[5]
 
 
+def test_healthlint_row_is_flagged_when_time_misses_its_workers():
+    rows = report.summarize_peers(PEERS_TSV)                      # healthlint: 1.0 s CPU on 1,000 files
+    m = report.Measurements(corpora=[series("1,000 files", 1000, 5_000_000, 4.0)])  # 3.6 s CPU here
+    hl = next(r for r in report.flag_unseen_workers(rows, m) if r.peer == "healthlint")
+    assert hl.note.startswith("CPU and RSS miss worker processes") and "3.60 s CPU" in hl.note
+    m = report.Measurements(corpora=[series("1,000 files", 1000, 5_000_000, 1.0)])
+    assert all(not r.note.startswith("CPU") for r in report.flag_unseen_workers(rows, m))
+
+
 def test_readme_gets_the_results_between_its_markers():
     readme = f"# x\n\n## Performance\n\n{report.START_MARKER}\nold\n{report.END_MARKER}\n\nafter\n"
     results = "# healthlint benchmark results\n\n<!-- written by ... -->\n\nRan today.\n\n| a |\n"
@@ -130,3 +139,37 @@ def test_generated_corpus_builds_a_big_file(tmp_path):
     text = big.read_text(encoding="utf-8")
     assert len(text.encode()) >= 40_000 and text.startswith("---\n")
     assert text.count("\n---\n") == 1   # only the first article's front matter closes
+
+
+ORPHANING_CHILD = """
+import multiprocessing as mp
+def work(n):
+    b = bytearray(n << 20)
+    b[::4096] = bytes(len(b[::4096]))
+    return len(b)
+if __name__ == "__main__":
+    with mp.get_context("forkserver").Pool(1) as pool:
+        print(pool.map(work, [64]))
+"""
+
+HARNESS = """
+import sys
+sys.path.insert(0, sys.argv[1])
+from pathlib import Path
+from hlbench import measure
+assert measure.enable_subreaper()
+r = measure.run_once([sys.executable, sys.argv[2]], Path(sys.argv[3]))
+print(r.maxrss_kb, r.exit)
+"""
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="child subreaper is Linux only")
+def test_workers_orphaned_by_a_forkserver_are_still_measured(tmp_path):
+    import subprocess
+    child = tmp_path / "child.py"
+    child.write_text(ORPHANING_CHILD)
+    proc = subprocess.run([sys.executable, "-c", HARNESS, str(ROOT / "bench"), str(child), str(tmp_path / "out")],
+                          capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    maxrss_kb, exit_ = proc.stdout.split()
+    assert exit_ == "0" and int(maxrss_kb) > 64 * 1024   # the worker's 64 MB, which /usr/bin/time misses

@@ -8,7 +8,7 @@ from __future__ import annotations
 import csv
 import io
 import statistics
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from .measure import Run
 
@@ -238,6 +238,26 @@ def summarize_peers(tsv_text: str) -> list[PeerRow]:
     return out
 
 
+def flag_unseen_workers(rows: list[PeerRow], m: Measurements) -> list[PeerRow]:
+    """Note healthlint rows whose CPU time /usr/bin/time under-counts.
+
+    run_peers.sh's /usr/bin/time sees only the processes its command waited
+    for; workers orphaned by their parent (a forkserver's, say) escape it. This
+    harness counts them (see measure.enable_subreaper), so a much larger CPU
+    time here on the same number of files means the peers row misses them.
+    """
+    own = {s.files: s for s in m.corpora if not s.failed}
+    out = []
+    for r in rows:
+        s = own.get(r.files)
+        if r.peer == "healthlint" and r.runs and s and s.median("cpu_s") > 1.5 * r.cpu_s + 0.05:
+            note = (f"CPU and RSS miss worker processes /usr/bin/time cannot see; this harness measured "
+                    f"{num(s.median('cpu_s'))} s CPU, {num(s.max_rss_mb)} MB")
+            r = replace(r, note="; ".join(filter(None, [r.note, note])))
+        out.append(r)
+    return out
+
+
 def peers_table(rows: list[PeerRow]) -> str:
     """One table, corpus by corpus, fastest first; time ÷ healthlint compares seconds per MB."""
     body = []
@@ -279,7 +299,7 @@ def render(machine: dict[str, str], command: str, settings: str, m: Measurements
                 runs_table(m)]
     if peers is not None:
         out += ["**Peers, same run** " + peers_settings, ""]
-        out += [peers_table(peers) if peers else "No peer ran (none installed? `bash ../shared/bench/install_peers.sh`).\n"]
+        out += [peers_table(flag_unseen_workers(peers, m)) if peers else "No peer ran (none installed? `bash ../shared/bench/install_peers.sh`).\n"]
     out += [f"Reproduce: `{reproduce}`", ""]
     return "\n".join(out)
 
