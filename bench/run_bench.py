@@ -120,6 +120,19 @@ def timed_series(label: str, argv: list[str], target: Path, runs: int, out: Path
     return series
 
 
+def reproducing_args(argv: list[str]) -> list[str]:
+    """argv less the options that only say where files go (--work, --out, --update-readme)."""
+    out, skip = [], False
+    for a in argv:
+        if skip:
+            skip = False
+        elif a in ("--work", "--out"):
+            skip = True
+        elif not (a.startswith(("--work=", "--out=")) or a == "--update-readme"):
+            out.append(a)
+    return out
+
+
 def runs(n: int) -> str:
     return f"{n} run" if n == 1 else f"{n} runs"
 
@@ -227,8 +240,8 @@ def main(argv: list[str] | None = None) -> int:
                       f"Markdown handling, *same-41* = the 41 shared regexes of `peers/rules.tsv`, *built-in* = "
                       f"the tool's own prose rules. time ÷ healthlint = seconds per MB relative to healthlint's "
                       f"on the same corpus.)")
-    reproduce = "python3 bench/run_bench.py" + ("" if argv is None and len(sys.argv) == 1
-                                                else " " + shlex.join(sys.argv[1:] if argv is None else argv))
+    reproduce = shlex.join(["python3", "bench/run_bench.py",
+                            *reproducing_args(sys.argv[1:] if argv is None else argv)])
     text = report.render(machine, shown, settings, m, peers, peers_settings, reproduce)
     args.out.write_text(text, encoding="utf-8")
     raw = {"machine": machine, "command": multi,
