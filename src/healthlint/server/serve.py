@@ -51,8 +51,9 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--max-body", type=int, default=None, metavar="BYTES",
                    help=f"largest request body accepted (default: $HEALTHLINT_MAX_BODY or {DEFAULT_MAX_BODY})")
     p.add_argument("--read-timeout", type=_seconds, default=None, metavar="SECONDS",
-                   help="time a client has to send a request's headers, and again its body; slower clients "
-                        f"are disconnected (default: $HEALTHLINT_READ_TIMEOUT or {DEFAULT_READ_TIMEOUT:g}; 0: no limit)")
+                   help="time a client has to send a request's headers, and again its body; slower "
+                        "clients are disconnected "
+                        f"(default: $HEALTHLINT_READ_TIMEOUT or {DEFAULT_READ_TIMEOUT:g}; 0: no limit)")
     p.add_argument("--workers", type=int, default=1, help="worker processes (default: 1; use one per core)")
     p.add_argument("--rules", action="append", default=[], metavar="DIR", help="add a rule pack folder")
     p.add_argument("--log-level", default="info", choices=["critical", "error", "warning", "info", "debug"])
