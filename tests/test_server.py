@@ -197,3 +197,44 @@ def test_token_required_when_configured(secured):
     good = {"authorization": f"Bearer {TOKEN}"}
     assert secured.post("/v1/lint", json={"content": CLAIM}, headers=good).json()["verdict"] == "block"
     assert secured.get("/v1/rules", headers=good).status_code == 200
+
+
+def test_stalled_clients_do_not_hold_up_others(base, client):
+    """Clients stuck mid-headers or mid-body wait on the event loop, not on a worker: others are answered.
+
+    (The deadline that finally drops them is tested in test_server_slow_clients.py.)
+    """
+    port = int(base.rsplit(":", 1)[1])
+    stalled = []
+    try:
+        for i in range(20):
+            sock = socket.create_connection(("127.0.0.1", port), timeout=30)
+            stalled.append(sock)
+            sock.sendall(b"POST /v1/lint HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\n"
+                         b"Content-Length: 100\r\n\r\n{\"content\": " if i % 2 else b"POST /v1/lint HTTP/1.1\r\nHo")
+        for _ in range(3):
+            assert client.post("/v1/lint", json={"content": CLAIM}).json()["verdict"] == "block"
+        assert client.get("/healthz").status_code == 200
+        for sock in stalled:  # still open and unanswered: nobody was dropped to make room
+            sock.setblocking(False)
+            with pytest.raises(BlockingIOError):
+                sock.recv(1)
+    finally:
+        for sock in stalled:
+            sock.close()
+
+
+def test_read_timeout_option_and_environment(monkeypatch, capsys):
+    from healthlint.server.app import READ_TIMEOUT_ENV, read_timeout_from_env
+    from healthlint.server.serve import _parser
+
+    assert _parser().parse_args(["--read-timeout", "2.5"]).read_timeout == 2.5
+    for bad in ("-1", "nan", "soon"):
+        with pytest.raises(SystemExit):
+            _parser().parse_args(["--read-timeout", bad])
+    assert "--read-timeout" in capsys.readouterr().err
+    monkeypatch.delenv(READ_TIMEOUT_ENV, raising=False)
+    assert read_timeout_from_env() == 30
+    for value, seconds in [("2", 2.0), ("0", None), ("junk", 30), ("-3", 30)]:
+        monkeypatch.setenv(READ_TIMEOUT_ENV, value)
+        assert read_timeout_from_env() == seconds

@@ -14,11 +14,13 @@ A fix is applied only if, linting the result again, the rule it targets is
 silent and no other rule reports more than before; so a second run never
 changes anything. Claims themselves are never rewritten. Files are written
 atomically (a temporary file in the same folder, then a rename), in their own
-encoding, and only when changed.
+encoding, and only when changed. An interruption (SIGINT, SIGTERM) takes
+effect between two files, never in the middle of one.
 """
 from __future__ import annotations
 
 import codecs
+import contextlib
 import difflib
 import os
 import tempfile
@@ -26,6 +28,7 @@ from dataclasses import dataclass
 from typing import Callable
 
 from healthlint.config import Config
+from healthlint.signals import signals_held
 from healthlint.sources import decode
 
 _FRONT_MATTER_FENCES = ("---", "+++")
@@ -129,17 +132,23 @@ def read_for_fix(path: str) -> tuple[str, str]:
 
 
 def write_atomic(path: str, text: str, encoding: str = "utf-8") -> None:
-    """Write through a temporary file in the same folder and a rename; keep the file's permissions."""
+    """Write through a temporary file in the same folder and a rename; keep the file's permissions.
+
+    SIGINT and SIGTERM are held until the rename is done (in the main thread),
+    and the temporary file is removed if the write fails: the file is either as
+    it was or entirely ``text``, and nothing else is left in the folder.
+    """
     folder = os.path.dirname(os.path.abspath(path))
     mode = os.stat(path).st_mode & 0o7777 if os.path.exists(path) else None
-    fd, tmp = tempfile.mkstemp(prefix=".healthlint-", dir=folder)
-    try:
-        with os.fdopen(fd, "w", encoding=encoding, newline="") as f:
-            f.write(text)
-        if mode is not None:
-            os.chmod(tmp, mode)
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
+    with signals_held():
+        fd, tmp = tempfile.mkstemp(prefix=".healthlint-", dir=folder)
+        try:
+            with os.fdopen(fd, "w", encoding=encoding, newline="") as f:
+                f.write(text)
+            if mode is not None:
+                os.chmod(tmp, mode)
+            os.replace(tmp, path)
+        except BaseException:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(tmp)
+            raise

@@ -1,4 +1,4 @@
-"""healthlint values as LSP values: a Diagnostic, and a RuleError on the rule file itself."""
+"""healthlint values as LSP values: a Diagnostic, a RuleError on the rule file itself, a document too large."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -58,5 +58,15 @@ def rule_error_diagnostic(error: RuleError, encoding: str) -> types.Diagnostic:
         message=error.reason,
         severity=types.DiagnosticSeverity.Error,
         code=RULE_ERROR_CODE,
+        source=SOURCE,
+    )
+
+
+def too_large_diagnostic(limit: int) -> types.Diagnostic:
+    """In place of the findings of a document over ``limit`` bytes (no code: nothing to suppress or fix)."""
+    return types.Diagnostic(
+        range=types.Range(types.Position(0, 0), types.Position(0, 0)),
+        message=f"Not linted: this document is larger than the {limit // (1024 * 1024)} MiB limit.",
+        severity=types.DiagnosticSeverity.Warning,
         source=SOURCE,
     )

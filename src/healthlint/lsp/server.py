@@ -3,18 +3,22 @@
 Built on pygls. Documents are synchronised in full (the client sends the whole
 text on each change), which keeps line and column arithmetic exact whatever
 line breaks the text uses. Linting runs on one worker thread, so the server
-keeps answering hovers while a long document is checked.
+keeps answering hovers while a long document is checked; a document over the
+CLI's file limit (16 MiB) is not linted, and says so. Malformed input is
+answered or dropped, never fatal (``jsonrpc.py``).
 """
 from __future__ import annotations
 
 import asyncio
 import logging
 import os
+import sys
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from urllib.parse import unquote
 
 from lsprotocol import types
+from pygls.exceptions import JsonRpcException
 from pygls.lsp.server import LanguageServer
 from pygls.uris import to_fs_path
 
@@ -23,11 +27,13 @@ from healthlint.config import config_for
 from healthlint import __version__
 from healthlint.errors import HealthlintError, RuleError
 from healthlint.lsp import actions, hover
-from healthlint.lsp.convert import rule_error_diagnostic, to_lsp
+from healthlint.lsp.convert import rule_error_diagnostic, to_lsp, too_large_diagnostic
 from healthlint.lsp.incremental import IncrementalLinter
+from healthlint.lsp.jsonrpc import SKIPPED_MESSAGE, BoundedInput, HealthlintProtocol
 from healthlint.lsp.positions import PositionEncoder
 from healthlint.lsp.settings import Settings, parse_settings
 from healthlint.lsp.scheduler import Debouncer
+from healthlint.sources import MAX_FILE_BYTES
 from healthlint.text.document import kind_for_path
 
 log = logging.getLogger(__name__)
@@ -60,7 +66,8 @@ def build_linter(settings: Settings, previous: IncrementalLinter | None, root: s
 
 class HealthlintServer(LanguageServer):
     def __init__(self):
-        super().__init__("healthlint", __version__, text_document_sync_kind=types.TextDocumentSyncKind.Full)
+        super().__init__("healthlint", __version__, text_document_sync_kind=types.TextDocumentSyncKind.Full,
+                         protocol_cls=HealthlintProtocol)
         self.settings = Settings()
         self.root: str | None = None
         self.linter: IncrementalLinter | None = None
@@ -125,6 +132,9 @@ class HealthlintServer(LanguageServer):
         linter = self.linter
         if linter is None:
             return
+        if _too_large(text):
+            self.publish(uri, [too_large_diagnostic(MAX_FILE_BYTES)], version)
+            return
         try:
             found = await asyncio.get_running_loop().run_in_executor(
                 self.lint_worker, self._diagnostics, linter, text, document.path or uri, kind)
@@ -148,6 +158,18 @@ class HealthlintServer(LanguageServer):
     def show(self, message: str, kind: types.MessageType) -> None:
         log.warning("%s", message)
         self.window_show_message(types.ShowMessageParams(type=kind, message=message))
+
+    def report_server_error(self, error: Exception, source) -> None:
+        # pygls reports a body that json.loads refused (ValueError, or RecursionError when nested
+        # too deep) with the source JsonRpcException: that is the client's mistake, answered as such.
+        if source is JsonRpcException and isinstance(error, (ValueError, RecursionError)):
+            self.protocol.parse_error(error)
+            return
+        super().report_server_error(error, source)
+
+
+def _too_large(text: str) -> bool:
+    return len(text) > MAX_FILE_BYTES // 4 and len(text.encode("utf-8", "surrogatepass")) > MAX_FILE_BYTES
 
 
 server = HealthlintServer()
@@ -219,6 +241,15 @@ async def did_change_watched_files(ls: HealthlintServer, params: types.DidChange
         await ls.reload()
 
 
+@server.feature(SKIPPED_MESSAGE)
+def skipped_message(ls: HealthlintServer, params) -> None:
+    """Standard input stood this in for a message over the size limit (see jsonrpc.BoundedInput)."""
+    size, limit = (params.get(key) if isinstance(params, dict) else getattr(params, key, None)
+                   for key in ("bytes", "limit"))
+    ls.show(f"healthlint: ignored a message of {size} bytes from the editor (the limit is {limit} bytes)",
+            types.MessageType.Warning)
+
+
 @server.feature(types.TEXT_DOCUMENT_HOVER)
 def on_hover(ls: HealthlintServer, params: types.HoverParams) -> types.Hover | None:
     if ls.linter is None:
@@ -252,4 +283,4 @@ def on_code_action(ls: HealthlintServer, params: types.CodeActionParams) -> list
 def serve() -> None:
     """Serve over standard input and output until the client says exit."""
     logging.basicConfig(level=logging.WARNING, format="healthlint-lsp: %(levelname)s: %(message)s")
-    server.start_io()
+    server.start_io(BoundedInput(sys.stdin.buffer), sys.stdout.buffer)

@@ -3,8 +3,10 @@
 Nothing a client sends reaches the file system: ``filename`` is only a label
 (and picks the kind when ``kind`` is absent), profiles are names looked up in
 a fixed table, rule folders are the operator's, given when the app is built.
-Bodies are read up to a limit and refused past it; every other mistake is a
-400 (not JSON), 415 (not a JSON content type) or 422 (JSON of the wrong shape)
+Bodies are read up to a limit and refused past it (413), and within a read
+timeout: a client that stalls or trickles its body is answered 408 and its
+connection closed, so it cannot hold the server. Every other mistake is a 400
+(not JSON), 415 (not a JSON content type) or 422 (JSON of the wrong shape)
 with a message saying what to fix. Linting runs in a worker thread so the
 event loop keeps answering health checks.
 """
@@ -16,21 +18,23 @@ import logging
 import os
 from typing import Callable, Iterable
 
-from anyio import to_thread
+from anyio import fail_after, to_thread
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from healthlint import __version__
 from healthlint.server.profiles import Profiles, UnknownProfile
-from healthlint.server.request import DEFAULT_MAX_BODY, BadRequest, LintRequest, parse_lint_request
+from healthlint.server.request import (DEFAULT_MAX_BODY, DEFAULT_READ_TIMEOUT, BadRequest, LintRequest,
+                                       parse_lint_request)
 from healthlint.verdict import review
 
 TOKEN_ENV = "HEALTHLINT_TOKEN"
 MAX_BODY_ENV = "HEALTHLINT_MAX_BODY"
 RULES_ENV = "HEALTHLINT_RULES"
+READ_TIMEOUT_ENV = "HEALTHLINT_READ_TIMEOUT"
 log = logging.getLogger("healthlint.server")
 
 
@@ -38,11 +42,24 @@ def _error(status: int, message: str, headers: dict | None = None) -> JSONRespon
     return JSONResponse({"error": message}, status_code=status, headers=headers)
 
 
+def read_timeout_from_env() -> float | None:
+    """``$HEALTHLINT_READ_TIMEOUT`` in seconds (default 30; 0: none), as ``healthlint serve`` sets it."""
+    value = os.environ.get(READ_TIMEOUT_ENV, "")
+    try:
+        seconds = float(value) if value else DEFAULT_READ_TIMEOUT
+    except ValueError:
+        seconds = DEFAULT_READ_TIMEOUT
+    if not seconds >= 0:  # negative or NaN
+        seconds = DEFAULT_READ_TIMEOUT
+    return seconds or None
+
+
 class _Api:
-    def __init__(self, profiles: Profiles, token: str | None, max_body: int):
+    def __init__(self, profiles: Profiles, token: str | None, max_body: int, read_timeout: float | None):
         self.profiles = profiles
         self.token = token.encode("utf-8") if token else None
         self.max_body = max_body
+        self.read_timeout = read_timeout
 
     def unauthorized(self, request: Request) -> Response | None:
         if self.token is None:
@@ -61,11 +78,17 @@ class _Api:
             if int(declared) > self.max_body:
                 raise BadRequest(413, f"body is larger than the limit of {self.max_body} bytes")
         chunks, size = [], 0
-        async for chunk in request.stream():
-            size += len(chunk)
-            if size > self.max_body:
-                raise BadRequest(413, f"body is larger than the limit of {self.max_body} bytes")
-            chunks.append(chunk)
+        try:
+            with fail_after(self.read_timeout):
+                async for chunk in request.stream():
+                    size += len(chunk)
+                    if size > self.max_body:
+                        raise BadRequest(413, f"body is larger than the limit of {self.max_body} bytes")
+                    chunks.append(chunk)
+        except TimeoutError:
+            raise BadRequest(408, f"the body did not arrive within {self.read_timeout:g} s") from None
+        except ClientDisconnect:  # gone, or its chunked framing broke, before the end of the body
+            raise BadRequest(400, "the client disconnected before the end of the body") from None
         return b"".join(chunks)
 
     async def healthz(self, request: Request) -> Response:
@@ -98,7 +121,8 @@ class _Api:
             lint_request = parse_lint_request(body, request.headers.get("content-type"))
             linter = await to_thread.run_sync(self.profiles.get, lint_request.profile)
         except BadRequest as e:
-            return _error(e.status, e.message)
+            # After a 408 the rest of the body may still be on its way: close rather than read it.
+            return _error(e.status, e.message, {"Connection": "close"} if e.status == 408 else None)
         except UnknownProfile as e:
             return _error(422, str(e))
         try:
@@ -125,9 +149,11 @@ async def _http_error(request: Request, exc: HTTPException) -> Response:
 
 
 def create_app(*, token: str | None = None, max_body: int = DEFAULT_MAX_BODY, rule_dirs: Iterable[str] = (),
-               profiles: dict[str, Callable] | None = None) -> Starlette:
-    """Build the app. ``token`` turns on bearer-token auth for ``/v1/*``; ``max_body`` is in bytes."""
-    api = _Api(Profiles(list(rule_dirs), profiles), token or None, max_body)
+               profiles: dict[str, Callable] | None = None,
+               read_timeout: float | None = DEFAULT_READ_TIMEOUT) -> Starlette:
+    """Build the app. ``token`` turns on bearer-token auth for ``/v1/*``; ``max_body`` is in bytes;
+    a body must arrive within ``read_timeout`` seconds (``None``: no limit), else the answer is 408."""
+    api = _Api(Profiles(list(rule_dirs), profiles), token or None, max_body, read_timeout or None)
     routes = [
         Route("/healthz", api.healthz, methods=["GET"]),
         Route("/v1/rules", api.rules, methods=["GET"]),
@@ -148,4 +174,4 @@ def app_from_env() -> Starlette:
     rules = os.environ.get(RULES_ENV, "")
     return create_app(token=os.environ.get(TOKEN_ENV) or None,
                       max_body=int(max_body) if max_body.isdigit() else DEFAULT_MAX_BODY,
-                      rule_dirs=[d for d in rules.split(os.pathsep) if d])
+                      rule_dirs=[d for d in rules.split(os.pathsep) if d], read_timeout=read_timeout_from_env())

@@ -16,6 +16,7 @@ from healthlint.text.document import KINDS, kind_for_path
 
 FIELDS = ("content", "kind", "filename", "profile", "approved")
 DEFAULT_MAX_BODY = 2 * 1024 * 1024
+DEFAULT_READ_TIMEOUT = 30.0  # seconds for a request's headers, and again for its body
 MAX_FILENAME = 1024
 MAX_APPROVED = 10_000
 

@@ -15,14 +15,32 @@ endpoints:
   GET  /v1/rules   the rules of a profile (?profile=default)
   GET  /healthz    liveness
 
+slow clients:
+  A client has --read-timeout seconds to send a request's headers (counted from
+  when it connects or its previous answer ends), then as long again for the
+  body. Headers that do not arrive in time: the connection is closed. A body
+  that does not: 408, and the connection is closed. Headers still incomplete
+  after 16 KiB: 400. A body over --max-body: 413.
+
 environment:
-  HEALTHLINT_TOKEN      bearer token required on /v1/* (same as --token; keeps it out of `ps`)
-  HEALTHLINT_MAX_BODY   body limit in bytes (same as --max-body)
+  HEALTHLINT_TOKEN          bearer token required on /v1/* (same as --token; keeps it out of `ps`)
+  HEALTHLINT_MAX_BODY       body limit in bytes (same as --max-body)
+  HEALTHLINT_READ_TIMEOUT   seconds for headers, and for a body (same as --read-timeout)
 """
 
 
+def _seconds(value: str) -> float:
+    try:
+        seconds = float(value)
+    except ValueError:
+        seconds = float("nan")
+    if not seconds >= 0:
+        raise argparse.ArgumentTypeError(f"must be a number of seconds ≥ 0, not {value!r}")
+    return seconds
+
+
 def _parser() -> argparse.ArgumentParser:
-    from healthlint.server.request import DEFAULT_MAX_BODY
+    from healthlint.server.request import DEFAULT_MAX_BODY, DEFAULT_READ_TIMEOUT
 
     p = argparse.ArgumentParser(prog="healthlint serve", description="Serve the publishing gate over HTTP.",
                                 epilog=_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -32,6 +50,10 @@ def _parser() -> argparse.ArgumentParser:
                    "(default: $HEALTHLINT_TOKEN; none on loopback)")
     p.add_argument("--max-body", type=int, default=None, metavar="BYTES",
                    help=f"largest request body accepted (default: $HEALTHLINT_MAX_BODY or {DEFAULT_MAX_BODY})")
+    p.add_argument("--read-timeout", type=_seconds, default=None, metavar="SECONDS",
+                   help="time a client has to send a request's headers, and again its body; slower "
+                        "clients are disconnected "
+                        f"(default: $HEALTHLINT_READ_TIMEOUT or {DEFAULT_READ_TIMEOUT:g}; 0: no limit)")
     p.add_argument("--workers", type=int, default=1, help="worker processes (default: 1; use one per core)")
     p.add_argument("--rules", action="append", default=[], metavar="DIR", help="add a rule pack folder")
     p.add_argument("--log-level", default="info", choices=["critical", "error", "warning", "info", "debug"])
@@ -52,7 +74,7 @@ def serve(argv: list[str]) -> int:
     try:
         import uvicorn
 
-        from healthlint.server.app import MAX_BODY_ENV, RULES_ENV, TOKEN_ENV
+        from healthlint.server.app import MAX_BODY_ENV, READ_TIMEOUT_ENV, RULES_ENV, TOKEN_ENV
     except ImportError as e:
         raise HealthlintError(f"the server needs extra packages ({e.name} is missing): "
                               "pip install 'healthlint[server]'") from None
@@ -63,6 +85,8 @@ def serve(argv: list[str]) -> int:
         if args.max_body <= 0:
             raise HealthlintError("--max-body must be a positive number of bytes")
         os.environ[MAX_BODY_ENV] = str(args.max_body)
+    if args.read_timeout is not None:
+        os.environ[READ_TIMEOUT_ENV] = repr(args.read_timeout)
     if args.rules:
         os.environ[RULES_ENV] = os.pathsep.join(os.path.abspath(d) for d in args.rules)
     if not os.environ.get(TOKEN_ENV) and not _is_loopback(args.host):
@@ -72,7 +96,8 @@ def serve(argv: list[str]) -> int:
     from healthlint.pipeline import Linter
 
     Linter(args.rules)
+    # The h11 protocol with a deadline for request headers (see server/protocol.py).
     uvicorn.run("healthlint.server.app:app_from_env", factory=True, host=args.host, port=args.port,
                 workers=max(1, args.workers), log_level=args.log_level, server_header=False,
-                proxy_headers=False)
+                proxy_headers=False, http="healthlint.server.protocol:HeaderDeadlineProtocol")
     return 0

@@ -1,0 +1,81 @@
+"""Run ``healthlint`` and send it a signal at a chosen moment of a ``--fix`` write (for test_interrupts).
+
+    python tests/interrupt_runner.py MOMENT N SIGNAL [healthlint arguments ...]
+
+On the N-th file ``--fix`` writes, the process signals itself (SIGINT or
+SIGTERM) at MOMENT:
+
+``created``   the temporary file has just been created, nothing is in it yet
+``writing``   half of the fixed text is in the temporary file
+``renaming``  the temporary file is complete, the rename has not happened
+``renamed``   the rename has just happened
+
+so an interruption lands exactly where a real one could, every run.
+"""
+from __future__ import annotations
+
+import os
+import signal
+import sys
+import tempfile
+
+MOMENTS = ("created", "writing", "renaming", "renamed")
+
+
+class _HalfWriter:
+    """A file object whose ``write`` stops halfway to deliver the signal."""
+
+    def __init__(self, f, interrupt):
+        self.f, self.interrupt = f, interrupt
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.f.close()
+
+    def write(self, text):
+        half = len(text) // 2
+        self.f.write(text[:half])
+        self.f.flush()
+        self.interrupt()
+        self.f.write(text[half:])
+
+
+def install(moment: str, nth: int, signum: int) -> None:
+    count = {"files": 0}
+
+    def interrupt():
+        os.kill(os.getpid(), signum)
+
+    real_mkstemp, real_fdopen, real_replace = tempfile.mkstemp, os.fdopen, os.replace
+
+    def mkstemp(*args, **kwargs):
+        fd, path = real_mkstemp(*args, **kwargs)
+        count["files"] += 1
+        if moment == "created" and count["files"] == nth:
+            interrupt()
+        return fd, path
+
+    def fdopen(*args, **kwargs):
+        f = real_fdopen(*args, **kwargs)
+        return _HalfWriter(f, interrupt) if moment == "writing" and count["files"] == nth else f
+
+    def replace(src, dst):
+        if moment == "renaming" and count["files"] == nth:
+            interrupt()
+        real_replace(src, dst)
+        if moment == "renamed" and count["files"] == nth:
+            interrupt()
+
+    tempfile.mkstemp, os.fdopen, os.replace = mkstemp, fdopen, replace
+
+
+if __name__ == "__main__":
+    moment, nth, name, *argv = sys.argv[1:]
+    if moment not in MOMENTS:
+        sys.exit(f"moment must be one of {', '.join(MOMENTS)}")
+    install(moment, int(nth), getattr(signal, name))
+    from healthlint.cli import main
+
+    sys.exit(main(argv))
