@@ -97,10 +97,18 @@ class ClauseIndex:
                     seen.update(ids)
             by_first = self._shapes_by_first
             for start, ids in found.items():
+                contains = ids.issuperset
                 for clause_id in ids:
                     for pattern_id, shape, rest in by_first.get(clause_id, ()):
-                        if all(other in ids for other in rest):
-                            satisfied.setdefault(pattern_id, {}).setdefault(start, []).append(shape)
+                        if not rest or contains(rest):
+                            by_start = satisfied.get(pattern_id)
+                            if by_start is None:
+                                by_start = satisfied[pattern_id] = {}
+                            shapes = by_start.get(start)
+                            if shapes is None:
+                                by_start[start] = [shape]
+                            else:
+                                shapes.append(shape)
         document.cache[self] = satisfied
         return satisfied
 
