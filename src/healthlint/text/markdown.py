@@ -14,11 +14,11 @@ of such a container are read as prose, less their ``>`` and list markers.
 from __future__ import annotations
 
 import regex
-import yaml
 from markdown_it import MarkdownIt
 from mdit_py_plugins.front_matter import front_matter_plugin
 
 from healthlint.text.document import Document, Link, Segment, scope_for
+from healthlint.text.front_matter import read_front_matter
 from healthlint.text.positions import LineIndex
 from healthlint.text.prose import ProseBuilder, cut_bare_urls
 
@@ -199,14 +199,6 @@ def _scope(stack: list[str]) -> str:
                      list_item="list_item_open" in stack, blockquote="blockquote_open" in stack)
 
 
-def _front_matter(content: str) -> dict:
-    try:
-        data = yaml.safe_load(content)
-    except (yaml.YAMLError, RecursionError):
-        return {}
-    return data if isinstance(data, dict) else {}
-
-
 def _dropped_by_nesting(tokens, i: int, max_nesting: int) -> bool:
     """Is ``tokens[i]`` a container at the nesting limit whose content markdown-it dropped?"""
     token = tokens[i]
@@ -262,7 +254,7 @@ def read_markdown(source: str, path: str = "<text>") -> Document:
             if span:
                 segments.append(Segment(span[0], span[1], _scope(stack + [token.type])))
         if token.type == "front_matter":
-            front_matter = _front_matter(token.content)
+            front_matter = read_front_matter(token.content)
         elif token.nesting == 1:
             stack.append(token.type)
         elif token.nesting == -1:
