@@ -266,8 +266,7 @@ def read_markdown(source: str, path: str = "<text>") -> Document:
                 segments.append(Segment(span[0], span[1], _scope(stack)))
     prose = aligner.builder.render()
     links = aligner.links
-    for seg in segments:
-        prose = cut_bare_urls(prose, seg.start, seg.end, links)
+    prose = cut_bare_urls(prose, segments, links)
     links.extend(def_links)
     links.sort(key=lambda link: link.url_start)
     return Document(path=path, source=source, prose=prose, segments=segments, links=links,

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from healthlint.text.document import Link
-from healthlint.text.urls import find_urls
+from healthlint.text.urls import find_urls, may_hold_url
 
 _KEEP = {"\n": "\n", "\r": "\r"}
 
@@ -40,8 +40,16 @@ def _blank(text: str) -> str:
     return "".join(_KEEP.get(ch, " ") for ch in text)
 
 
-def cut_bare_urls(prose: str, start: int, end: int, links: list[Link]) -> str:
-    """Record the bare URLs in ``prose[start:end]`` as links and blank them out of the prose."""
+def cut_bare_urls(prose: str, segments, links: list[Link]) -> str:
+    """Record the bare URLs of each segment as links and blank them out of the prose."""
+    if not may_hold_url(prose):
+        return prose
+    for seg in segments:
+        prose = _cut_bare_urls(prose, seg.start, seg.end, links)
+    return prose
+
+
+def _cut_bare_urls(prose: str, start: int, end: int, links: list[Link]) -> str:
     found = list(find_urls(prose, start, end))
     if not found:
         return prose
