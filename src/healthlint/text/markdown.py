@@ -269,5 +269,7 @@ def read_markdown(source: str, path: str = "<text>") -> Document:
     prose = cut_bare_urls(prose, segments, links)
     links.extend(def_links)
     links.sort(key=lambda link: link.url_start)
-    return Document(path=path, source=source, prose=prose, segments=segments, links=links,
-                    front_matter=front_matter, kind="markdown")
+    document = Document(path=path, source=source, prose=prose, segments=segments, links=links,
+                        front_matter=front_matter, kind="markdown")
+    document.lines = lines  # already built: the cached property need not build it again
+    return document

@@ -1,10 +1,12 @@
 """Building the prose mask: source offsets kept, everything that is not prose blanked."""
 from __future__ import annotations
 
+import regex
+
 from healthlint.text.document import Link
 from healthlint.text.urls import find_urls, may_hold_url
 
-_KEEP = {"\n": "\n", "\r": "\r"}
+_NOT_LINE_BREAK = regex.compile(r"[^\r\n]+")
 
 
 class ProseBuilder:
@@ -35,9 +37,10 @@ class ProseBuilder:
 
 
 def _blank(text: str) -> str:
-    if not text:
-        return text
-    return "".join(_KEEP.get(ch, " ") for ch in text)
+    """``text`` with every character but line breaks turned into a space."""
+    if "\n" not in text and "\r" not in text:
+        return " " * len(text)
+    return _NOT_LINE_BREAK.sub(lambda m: " " * len(m.group()), text)
 
 
 def cut_bare_urls(prose: str, segments, links: list[Link]) -> str:
