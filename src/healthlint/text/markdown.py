@@ -31,6 +31,7 @@ _PARSER = (
 _DEFINITION = regex.compile(r"[ \t]{0,3}\[((?:[^\]\\]|\\.)+)\]:[ \t]*(?:<([^>\n]*)>|(\S+))")
 _WORD_OR_MARK = regex.compile(r"\w+|[^\w\s]")
 _SPACE = regex.compile(r"[ \t]*")
+_PLAIN_URL = regex.compile(r"[!-'*-~]*")
 _CONTAINER_MARKERS = regex.compile(r"(?:[ \t]*(?:>|[-*+](?=[ \t]|$)|\d{1,9}[.)](?=[ \t]|$)))*[ \t]*")
 
 
@@ -103,7 +104,8 @@ class _Aligner:
                 url_start += 1
                 url_end = src.find(">", url_start, limit)
             else:
-                url_end = url_start
+                # printable ASCII other than parentheses never ends the URL nor nests: skip it at once
+                url_end = _PLAIN_URL.match(src, url_start, limit).end()
                 depth = 0
                 while url_end < limit and not src[url_end].isspace():
                     ch = src[url_end]
@@ -194,9 +196,15 @@ def _closing_paren(src: str, pos: int, limit: int) -> int:
     return limit
 
 
-def _scope(stack: list[str]) -> str:
-    return scope_for(heading="heading_open" in stack, cell="th_open" in stack or "td_open" in stack,
-                     list_item="list_item_open" in stack, blockquote="blockquote_open" in stack)
+def _scope(stack: list[str], known: dict[tuple[str, ...], str]) -> str:
+    """The scope of an inline token inside the open blocks ``stack`` (``known`` remembers answers)."""
+    key = tuple(stack)
+    scope = known.get(key)
+    if scope is None:
+        scope = known[key] = scope_for(
+            heading="heading_open" in stack, cell="th_open" in stack or "td_open" in stack,
+            list_item="list_item_open" in stack, blockquote="blockquote_open" in stack)
+    return scope
 
 
 def _dropped_by_nesting(tokens, i: int, max_nesting: int) -> bool:
@@ -248,11 +256,13 @@ def read_markdown(source: str, path: str = "<text>") -> Document:
     front_matter: dict = {}
     stack: list[str] = []
     max_nesting = _PARSER.options["maxNesting"]
+    deepest = max_nesting - 1
+    scopes: dict[tuple[str, ...], str] = {}
     for i, token in enumerate(tokens):
-        if _dropped_by_nesting(tokens, i, max_nesting):
+        if token.level == deepest and _dropped_by_nesting(tokens, i, max_nesting):
             span = _read_dropped(aligner, token.map)
             if span:
-                segments.append(Segment(span[0], span[1], _scope(stack + [token.type])))
+                segments.append(Segment(span[0], span[1], _scope(stack + [token.type], scopes)))
         if token.type == "front_matter":
             front_matter = read_front_matter(token.content)
         elif token.nesting == 1:
@@ -263,7 +273,7 @@ def read_markdown(source: str, path: str = "<text>") -> Document:
         elif token.type == "inline" and token.map:
             span = aligner.inline(token)
             if span:
-                segments.append(Segment(span[0], span[1], _scope(stack)))
+                segments.append(Segment(span[0], span[1], _scope(stack, scopes)))
     prose = aligner.builder.render()
     links = aligner.links
     prose = cut_bare_urls(prose, segments, links)

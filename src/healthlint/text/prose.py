@@ -22,6 +22,7 @@ class ProseBuilder:
 
     def render(self) -> str:
         src = self.source
+        blank = _blank(src)
         out = []
         pos = 0
         for start, end in sorted(self.spans):
@@ -29,18 +30,18 @@ class ProseBuilder:
                 start = pos
             if end <= start:
                 continue
-            out.append(_blank(src[pos:start]))
+            out.append(blank[pos:start])
             out.append(src[start:end])
             pos = end
-        out.append(_blank(src[pos:]))
+        out.append(blank[pos:])
         return "".join(out)
 
 
 def _blank(text: str) -> str:
     """``text`` with every character but line breaks turned into a space."""
-    if "\n" not in text and "\r" not in text:
-        return " " * len(text)
-    return _NOT_LINE_BREAK.sub(lambda m: " " * len(m.group()), text)
+    if "\r" in text:
+        return _NOT_LINE_BREAK.sub(lambda m: " " * len(m.group()), text)
+    return "\n".join(map(" ".__mul__, map(len, text.split("\n"))))
 
 
 def cut_bare_urls(prose: str, segments, links: list[Link]) -> str:
