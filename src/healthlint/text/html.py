@@ -198,8 +198,7 @@ class _Reader(HTMLParser):
         self.close_segment()
         prose = "".join(self.prose)
         links = self.links
-        for seg in self.segments:
-            prose = cut_bare_urls(prose, seg.start, seg.end, links)
+        prose = cut_bare_urls(prose, self.segments, links)
         links.sort(key=lambda link: link.url_start)
         return prose, self.segments, links
 

@@ -76,8 +76,7 @@ def read_plaintext(source: str, path: str = "<text>") -> Document:
     for seg in segments:
         builder.add(seg.start, seg.end)
     prose = builder.render()
-    for seg in segments:
-        prose = cut_bare_urls(prose, seg.start, seg.end, links)
+    prose = cut_bare_urls(prose, segments, links)
     return Document(path=path, source=source, prose=prose, segments=segments, links=links, kind="text")
 
 

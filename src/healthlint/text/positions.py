@@ -2,10 +2,12 @@
 from __future__ import annotations
 
 import bisect
+from itertools import accumulate
 
 import regex
 
 _LINE_BREAK = regex.compile(r"\r\n|\r|\n")
+_PLUS_ONE = (1).__add__  # a line's length with its "\n", without a Python-level call
 
 
 class LineIndex:
@@ -18,7 +20,10 @@ class LineIndex:
     __slots__ = ("starts",)
 
     def __init__(self, text: str):
-        self.starts = [0] + [m.end() for m in _LINE_BREAK.finditer(text)]
+        if "\r" in text:
+            self.starts = [0] + [m.end() for m in _LINE_BREAK.finditer(text)]
+        else:  # each line starts one past the end of the one before
+            self.starts = list(accumulate(map(_PLUS_ONE, map(len, text.split("\n")[:-1])), initial=0))
 
     def position(self, offset: int) -> tuple[int, int]:
         line = bisect.bisect_right(self.starts, offset) - 1

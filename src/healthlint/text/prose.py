@@ -1,10 +1,12 @@
 """Building the prose mask: source offsets kept, everything that is not prose blanked."""
 from __future__ import annotations
 
-from healthlint.text.document import Link
-from healthlint.text.urls import find_urls
+import regex
 
-_KEEP = {"\n": "\n", "\r": "\r"}
+from healthlint.text.document import Link
+from healthlint.text.urls import find_urls, may_hold_url
+
+_NOT_LINE_BREAK = regex.compile(r"[^\r\n]+")
 
 
 class ProseBuilder:
@@ -20,6 +22,7 @@ class ProseBuilder:
 
     def render(self) -> str:
         src = self.source
+        blank = _blank(src)
         out = []
         pos = 0
         for start, end in sorted(self.spans):
@@ -27,21 +30,30 @@ class ProseBuilder:
                 start = pos
             if end <= start:
                 continue
-            out.append(_blank(src[pos:start]))
+            out.append(blank[pos:start])
             out.append(src[start:end])
             pos = end
-        out.append(_blank(src[pos:]))
+        out.append(blank[pos:])
         return "".join(out)
 
 
 def _blank(text: str) -> str:
-    if not text:
-        return text
-    return "".join(_KEEP.get(ch, " ") for ch in text)
+    """``text`` with every character but line breaks turned into a space."""
+    if "\r" in text:
+        return _NOT_LINE_BREAK.sub(lambda m: " " * len(m.group()), text)
+    return "\n".join(map(" ".__mul__, map(len, text.split("\n"))))
 
 
-def cut_bare_urls(prose: str, start: int, end: int, links: list[Link]) -> str:
-    """Record the bare URLs in ``prose[start:end]`` as links and blank them out of the prose."""
+def cut_bare_urls(prose: str, segments, links: list[Link]) -> str:
+    """Record the bare URLs of each segment as links and blank them out of the prose."""
+    if not may_hold_url(prose):
+        return prose
+    for seg in segments:
+        prose = _cut_bare_urls(prose, seg.start, seg.end, links)
+    return prose
+
+
+def _cut_bare_urls(prose: str, start: int, end: int, links: list[Link]) -> str:
     found = list(find_urls(prose, start, end))
     if not found:
         return prose

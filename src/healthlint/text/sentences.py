@@ -18,19 +18,20 @@ ABBREVIATIONS = frozenset(
 
 _CANDIDATE = regex.compile(r"[.!?]+[\"'”’)\]]*(\s+)[\"'“‘(\[]*(\S)")
 _LIST_BREAK = regex.compile(r"\n[ \t]*(?:[-*•+]|\d{1,3}[.)])[ \t]+")
-_WORD_BEFORE = regex.compile(r"([\w.]+)\.$")
+_WORD_BEFORE = regex.compile(r"[\w.]+", regex.REVERSE)  # matched leftwards from the dot
 _MARKER_ONLY = regex.compile(r"\s*(?:\d{1,3}[.)]|[-*•+])\s*")
+_MARKERS = "-*•+"
 
 
 def _is_abbreviation(text: str, dot: int) -> bool:
-    m = _WORD_BEFORE.search(text, max(0, dot - 12), dot + 1)
+    m = _WORD_BEFORE.match(text, max(0, dot - 12), dot)
     if not m:
         return False
-    word = m.group(1).lower()
+    word = m.group().lower()
     if word in ABBREVIATIONS:
         return True
     # A single initial, "J." or the last letter of "U.S.".
-    return len(word) == 1 and word.isalpha() and text[m.start(1)].isupper()
+    return len(word) == 1 and word.isalpha() and text[m.start()].isupper()
 
 
 def split_sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
@@ -44,17 +45,19 @@ def split_sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
         if text[m.start()] == "." and _is_abbreviation(text, m.start()):
             continue
         cuts.append(punct_end)
-    for m in _LIST_BREAK.finditer(text, start, end):
-        cuts.append(m.start())
-    cuts.sort()
+    if text.find("\n", start, end) >= 0:
+        cuts.extend(m.start() for m in _LIST_BREAK.finditer(text, start, end))
+        cuts.sort()
+    cuts.append(end)
     out = []
     pos = start
-    for cut in cuts + [end]:
-        if cut < end and _MARKER_ONLY.fullmatch(text, pos, cut):
-            continue  # "1." of a numbered item or heading starts the sentence, it is not one
+    for cut in cuts:
         s, e = pos, cut
         while s < e and text[s].isspace():
             s += 1
+        if (cut < end and s < e and (text[s] in _MARKERS or text[s].isdigit())
+                and _MARKER_ONLY.fullmatch(text, pos, cut)):
+            continue  # "1." of a numbered item or heading starts the sentence, it is not one
         while e > s and text[e - 1].isspace():
             e -= 1
         if e > s:

@@ -1,0 +1,45 @@
+"""Front matter reads as PyYAML's own safe loader reads it, whichever loader does the work."""
+import pytest
+import yaml
+
+from healthlint.text.front_matter import read_front_matter
+
+
+def pure_python(content):
+    try:
+        data = yaml.load(content, Loader=yaml.SafeLoader)
+    except (yaml.YAMLError, RecursionError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+@pytest.mark.parametrize("content", [
+    "title: Kratom\ndate: 2016-03-14\ntags: [sleep, pain-relief]\naffiliate: yes\n",
+    'title: "Is It Worth It?"\ndescription: \'It pairs well.\'\ncount: 0x1F\nratio: .inf\n',
+    "nested:\n  a: [1, {b: c}]\n  - x\n",
+    "anchors: &a [1]\nagain: *a\nmerge:\n  <<: {k: v}\n",
+    "block: |\n  line\n  two\nfolded: >-\n  one\n  two\n",
+    "- a list\n- not a mapping\n",
+    "just a string",
+    # shapes libyaml reads differently: PyYAML's answer wins
+    "title: a\tb\n",
+    "k:\tv\n",
+    "faq: [Is it safe?, Does it work?]\n",
+    "x: {a?}\n",
+    "tag: !\n",
+    "tag: ! x\n",
+    "block: |#c\n  x\n",
+    "date: x\n<<: {\naffiliate:}\n",
+    "title: \ufeffBOM\n",
+    "title: a\u2028b\n",
+    "bad: \udc80\n",
+    "evil: !!python/object/apply:os.system ['true']\n",
+    "deep: " + "[" * 150 + "]" * 150 + "\n",
+    "deep: " + "[" * 10_000 + "]" * 10_000 + "\n",
+])
+def test_reads_as_pyyaml_safe_loader(content):
+    assert read_front_matter(content) == pure_python(content)
+
+
+def test_yaml_nested_a_hundred_thousand_deep_reads_as_nothing_without_crashing():
+    assert read_front_matter("x: " + "[" * 100_000 + "]" * 100_000 + "\n") == {}
