@@ -3,7 +3,7 @@ inside the document and quotes its own source slice, and line-ending style chang
 from __future__ import annotations
 
 import regex
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from healthlint import Linter
@@ -75,6 +75,7 @@ def _key(found):
 
 @COMMON
 @given(DOCUMENTS, st.sampled_from(["markdown", "text"]), st.sampled_from(["\r\n", "\r"]))
+@example("It relieves chronic pain\nBuy kratom online now!", "markdown", "\r\n")  # "in\s" before "Buy" once hid it
 def test_results_do_not_depend_on_line_endings(text, kind, ending):
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     other = text.replace("\n", ending)
