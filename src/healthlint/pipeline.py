@@ -66,6 +66,17 @@ class Linter:
         found.sort()
         return found
 
+    def warm_up(self) -> None:
+        """Lint every rule's own examples, so that the patterns they need are compiled now.
+
+        Patterns compile when first used (a cached pack restores none); a
+        long-running service calls this before its first request, so that no
+        request pays for compiling.
+        """
+        for rule in self.rules:
+            for text in (*rule.examples.fail, *rule.examples.pass_):
+                self.lint_text(text, "warm-up.md")
+
     def run_rule(self, rule, document):
         """One rule's ``(start, end, message)`` findings in ``document``; a subclass may cache them."""
         return rule.run(document)

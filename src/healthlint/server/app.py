@@ -18,7 +18,7 @@ import logging
 import os
 from typing import Callable, Iterable
 
-from anyio import fail_after, to_thread
+from anyio import CapacityLimiter, fail_after, to_thread
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.requests import ClientDisconnect, Request
@@ -33,6 +33,10 @@ from healthlint.verdict import review
 
 TOKEN_ENV = "HEALTHLINT_TOKEN"
 MAX_BODY_ENV = "HEALTHLINT_MAX_BODY"
+# Linting is CPU work under the GIL: threads of one process linting at once only take turns, and
+# many of them starve the event loop that reads requests and writes answers. One at a time per
+# worker process; use --workers for more cores. Waiting requests cost only their buffered body.
+LINTS_AT_ONCE = 1
 RULES_ENV = "HEALTHLINT_RULES"
 READ_TIMEOUT_ENV = "HEALTHLINT_READ_TIMEOUT"
 log = logging.getLogger("healthlint.server")
@@ -60,6 +64,7 @@ class _Api:
         self.token = token.encode("utf-8") if token else None
         self.max_body = max_body
         self.read_timeout = read_timeout
+        self._lint_slots = None  # one lint at a time per process (made in the event loop)
 
     def unauthorized(self, request: Request) -> Response | None:
         if self.token is None:
@@ -126,7 +131,9 @@ class _Api:
         except UnknownProfile as e:
             return _error(422, str(e))
         try:
-            result = await to_thread.run_sync(_lint, linter, lint_request)
+            if self._lint_slots is None:
+                self._lint_slots = CapacityLimiter(LINTS_AT_ONCE)
+            result = await to_thread.run_sync(_lint, linter, lint_request, limiter=self._lint_slots)
         except Exception:  # a bug must cost one request, never the worker
             log.exception("linting failed")
             return _error(500, "internal error while linting; the server log has the details")
@@ -162,7 +169,8 @@ def create_app(*, token: str | None = None, max_body: int = DEFAULT_MAX_BODY, ru
 
     @contextlib.asynccontextmanager
     async def lifespan(app):
-        await to_thread.run_sync(api.profiles.get, "default")  # rules load before the first request
+        linter = await to_thread.run_sync(api.profiles.get, "default")  # rules load before the first request
+        await to_thread.run_sync(linter.warm_up)
         yield
 
     return Starlette(routes=routes, exception_handlers={HTTPException: _http_error}, lifespan=lifespan)
