@@ -91,11 +91,11 @@ def _around_group(pattern: str) -> tuple[str, str, str]:
     return prefix, body, suffix
 
 
-def _closing(pattern: str, open_at: int) -> int:
-    """The index of the ``)`` closing the group opened at ``open_at``, or -1."""
-    depth = 0
-    i = open_at
-    n = len(pattern)
+def _structure(pattern: str, start: int = 0):
+    """Yield ``(index, char, depth)`` for each ``(``, ``)`` and ``|`` that is syntax, not escaped
+    or inside a character class; ``char`` is ``None`` (and iteration ends) at a class it cannot read.
+    ``depth`` is the nesting around the character: after an opening, before a closing."""
+    depth, i, n = 0, start, len(pattern)
     while i < n:
         ch = pattern[i]
         if ch == "\\":
@@ -104,14 +104,26 @@ def _closing(pattern: str, open_at: int) -> int:
         if ch == "[":
             i = _class_end(pattern, i)
             if i < 0:
-                return -1
+                yield -1, None, depth
+                return
         elif ch == "(":
             depth += 1
+            yield i, ch, depth
         elif ch == ")":
+            yield i, ch, depth
             depth -= 1
-            if depth == 0:
-                return i
+        elif ch == "|":
+            yield i, ch, depth
         i += 1
+
+
+def _closing(pattern: str, open_at: int) -> int:
+    """The index of the ``)`` closing the group opened at ``open_at``, or -1."""
+    for i, ch, depth in _structure(pattern, open_at):
+        if ch is None:
+            return -1
+        if ch == ")" and depth == 1:
+            return i
     return -1
 
 
@@ -136,27 +148,23 @@ def _class_end(pattern: str, i: int) -> int:
 
 
 def _split_top_level(pattern: str) -> list[str] | None:
-    parts, depth, start, i, n = [], 0, 0, 0, len(pattern)
-    while i < n:
-        ch = pattern[i]
-        if ch == "\\":
-            i += 2
-            continue
-        if ch == "[":
-            i = _class_end(pattern, i)
-            if i < 0:
-                return None
-        elif ch == "(":
-            depth += 1
-        elif ch == ")":
-            depth -= 1
-            if depth < 0:
-                return None
-        elif ch == "|" and depth == 0:
+    parts, start, depth = [], 0, 0
+    for i, ch, depth in _structure(pattern):
+        if ch is None or (ch == ")" and depth == 0):
+            return None  # an unreadable class, or a ")" closing nothing
+        if ch == "|" and depth == 0:
             parts.append(pattern[start:i])
             start = i + 1
-        i += 1
-    if depth != 0:
+    if _depth_at_end(pattern) != 0:
         return None
     parts.append(pattern[start:])
     return parts
+
+
+def _depth_at_end(pattern: str) -> int:
+    depth = 0
+    for _i, ch, _depth in _structure(pattern):
+        if ch is None:
+            return -1
+        depth += 1 if ch == "(" else -1 if ch == ")" else 0
+    return depth
