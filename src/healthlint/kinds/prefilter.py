@@ -187,35 +187,18 @@ class PatternPlan:
 
 
 class Plan:
-    """For one matcher in one document: the sentences to search, and with which checks and shapes."""
+    """For one matcher in one document: the sentences to search, and with which shapes of each check."""
 
-    def __init__(self, document, plans: Sequence[PatternPlan], index: ClauseIndex = INDEX):
+    def __init__(self, document, plans: Sequence[PatternPlan]):
+        self.document = document
         self.plans = plans
-        self.per_check: list[dict[int, list[int]] | None] = []
-        everywhere = False
-        starts: set[int] = set()
-        satisfied = index.scan(document) if any(p.id is not None for p in plans) else {}
-        for plan in plans:
-            if plan.id is None:
-                self.per_check.append(None)
-                everywhere = True
-                continue
-            by_start = satisfied.get(plan.id, {})
-            self.per_check.append(by_start)
-            everywhere = everywhere or bool(plan.always)
-            starts.update(by_start)
-        if everywhere:
+        if any(plan.id is None or plan.always for plan in plans):
             self.sentences = document.sentences
         else:
+            satisfied = INDEX.scan(document)
+            starts = {start for plan in plans for start in satisfied.get(plan.id, ())}
             self.sentences = [s for s in document.sentences if s.start in starts]
 
     def shapes(self, check: int, sentence_start: int) -> tuple[int, ...] | None:
         """How to search the sentence with check ``check``: None (whole pattern), or these shapes (none: skip)."""
-        by_start = self.per_check[check]
-        if by_start is None:
-            return None
-        always = self.plans[check].always
-        found = by_start.get(sentence_start)
-        if not found:
-            return always
-        return tuple(sorted(set(found).union(always)))
+        return self.plans[check].shapes_in(self.document, sentence_start)
