@@ -1,4 +1,10 @@
-"""Front matter: the YAML mapping at the top of a Markdown file, read safely.
+"""Front matter: the YAML mapping at the top of a Markdown file, found and read safely.
+
+:func:`find_front_matter` finds it as markdown-it's front matter plugin does
+(``mdit_py_plugins.front_matter``), so that both Markdown readers agree: a
+first line of three or more dashes, up to a line of at least as many dashes
+(indented less than four columns) or a YAML document end ``...``; without
+that closing line there is no front matter.
 
 Only plain data is built (PyYAML's safe loaders construct no objects from
 tags); anything that is not a mapping, or not valid YAML, reads as no front
@@ -28,6 +34,39 @@ _FLOW_BRACKET = regex.compile(r"[\[\]{}]")
 # Every nested collection owns one of these indicators, so their count bounds the depth.
 _NESTING_INDICATORS = ("[", "{", "-", "?", ":")
 _MAX_FAST_DEPTH = 100
+_LINE = regex.compile(r"[^\r\n]*(?:\r\n|\r|\n|$)")
+
+
+def find_front_matter(source: str) -> tuple[str, int] | None:
+    """``(content, end)``: the front matter's YAML with ``\\n`` line breaks, and the offset where the body starts."""
+    if not source.startswith("---"):
+        return None
+    opening = len(source) - len(source.lstrip("-"))
+    lines = _LINE.finditer(source)
+    next(lines)  # the opening line
+    content = []
+    for m in lines:
+        if m.start() >= len(source):
+            return None  # never closed
+        line = m.group().rstrip("\r\n")
+        body = line.lstrip(" \t")
+        if line.startswith("...") and not line[3:].strip(" \t"):
+            break
+        if body.startswith("-") and _columns(line[:len(line) - len(body)]) < 4:
+            dashes = len(body) - len(body.lstrip("-"))
+            if dashes >= opening and not body[dashes:].strip(" \t"):
+                break
+        content.append(line)
+    else:
+        return None
+    return "\n".join(content).replace("\0", "\ufffd"), m.end()
+
+
+def _columns(indent: str) -> int:
+    width = 0
+    for ch in indent:
+        width += 4 - width % 4 if ch == "\t" else 1
+    return width
 
 
 def _fast_loader_agrees(content: str) -> bool:

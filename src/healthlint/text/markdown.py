@@ -1,292 +1,261 @@
-"""Markdown through markdown-it-py, with every prose character at its source offset.
+"""Markdown through pulldown-cmark, with every prose character at its source offset.
 
-markdown-it-py gives block tokens with line ranges and inline tokens without
-columns. Each inline token's children are aligned to the source of its own
-lines with a cursor that only moves forward: text is copied into the prose,
-while code spans, inline HTML, link destinations, autolinks and images are
-skipped (and links recorded). Front matter, fenced and indented code, HTML
-blocks and reference definitions are never prose.
+pulldown-cmark (a CommonMark parser in Rust, through the ``pyromark``
+binding) reports each event with the span of source it came from, so prose
+needs no alignment: a text event is copied into the prose at its own offsets,
+while code spans, inline HTML, code blocks, HTML blocks, images and autolinks
+are left out (autolinks and links are recorded). A text that differs from its
+source (an escape or an entity) is aligned word by word inside its span.
+Front matter (found as markdown-it's plugin finds it, see
+:func:`healthlint.text.front_matter.find_front_matter`) and reference
+definitions are never prose.
 
-markdown-it stops parsing blocks nested deeper than its ``maxNesting`` (20)
-and drops what is inside; so that deep nesting cannot hide a claim, the lines
-of such a container are read as prose, less their ``>`` and list markers.
+Segments are the runs of inline content: a paragraph, a heading, a table cell,
+or the text of a tight list item; their scope comes from the containers
+around them.
 
-Parsing is most of the cost of a Document (~1.1 of ~1.4 ms for a 5 KB
-article). markdown-it-pyrs parses ten times faster but is not a drop-in: it
-has no nesting limit (100,000-deep nesting overflows its stack and kills the
-process), panics on some inputs, and reads some Markdown differently (NBSP
-trimming, tables in lists and quotes, setext underlines, images in images),
-so the Documents it would give are not the same.
+pulldown-cmark parses a 5 KB article in ~0.04 ms, thirty times faster than
+markdown-it-py. It has no nesting limit, so a document nested absurdly deep
+would cost it time and memory without end; such a document (a line with
+sixteen or more container markers, or forty columns of indentation) is read by
+:mod:`healthlint.text.markdown_nested` instead, as is any text pulldown-cmark
+refuses.
 """
 from __future__ import annotations
 
+import re
+from bisect import bisect_right
+from itertools import accumulate
+
+import pyromark
 import regex
-from markdown_it import MarkdownIt
-from mdit_py_plugins.front_matter import front_matter_plugin
 
 from healthlint.text.document import Document, Link, Segment, scope_for
-from healthlint.text.front_matter import read_front_matter
+from healthlint.text.front_matter import find_front_matter, read_front_matter
+from healthlint.text.link_syntax import Definitions, destination, read_definition
 from healthlint.text.positions import LineIndex
-from healthlint.text.prose import ProseBuilder, cut_bare_urls
+from healthlint.text.prose import ProseBuilder, blank, cut_bare_urls
 
-_PARSER = (
-    MarkdownIt("commonmark", {"html": True})
-    .enable("table")
-    .enable("strikethrough")
-    .use(front_matter_plugin)
-)
-_DEFINITION = regex.compile(r"[ \t]{0,3}\[((?:[^\]\\]|\\.)+)\]:[ \t]*(?:<([^>\n]*)>|(\S+))")
+_PARSER = pyromark.Markdown(options=pyromark.Options.ENABLE_TABLES | pyromark.Options.ENABLE_STRIKETHROUGH)
+_TOO_DEEP = re.compile(r"^(?:[ \t]*(?:>|[-*+]|\d{1,9}[.)])){16}|^[ \t]{40}", re.MULTILINE)
+_LONE_CR = re.compile(r"\r(?!\n)")  # a line ending pulldown-cmark does not know
+_DEFINITION_START = re.compile(r"^[ \t]{0,3}\[", re.MULTILINE)
 _WORD_OR_MARK = regex.compile(r"\w+|[^\w\s]")
-_SPACE = regex.compile(r"[ \t]*")
-_PLAIN_URL = regex.compile(r"[!-'*-~]*")
-_CONTAINER_MARKERS = regex.compile(r"(?:[ \t]*(?:>|[-*+](?=[ \t]|$)|\d{1,9}[.)](?=[ \t]|$)))*[ \t]*")
 
-
-def _normalize_label(label: str) -> str:
-    return " ".join(label.split()).casefold()
-
-
-class _Aligner:
-    """Walks the source with a forward-only cursor while reading inline tokens."""
-
-    def __init__(self, source: str, lines: LineIndex, definitions: dict):
-        self.source = source
-        self.lines = lines
-        self.definitions = definitions
-        self.builder = ProseBuilder(source)
-        self.links: list[Link] = []
-        self.cursor = 0
-
-    def region(self, line_map) -> tuple[int, int]:
-        start_line, end_line = line_map
-        start = self.lines.line_start(start_line + 1)
-        end = self.lines.line_start(end_line + 1) if end_line < self.lines.line_count else len(self.source)
-        return start, end
-
-    def text(self, content: str, limit: int) -> tuple[int, int] | None:
-        """Copy ``content`` into the prose; return its first and last offsets."""
-        if not content:
-            return None
-        pos = self.source.find(content, self.cursor, limit)
-        if pos >= 0:
-            self.builder.add(pos, pos + len(content))
-            self.cursor = pos + len(content)
-            return pos, self.cursor
-        # Escapes and entities differ from the source: align piece by piece.
-        first = last = None
-        for piece in _WORD_OR_MARK.finditer(content):
-            p = self.source.find(piece.group(), self.cursor, limit)
-            if p < 0:
-                continue
-            self.builder.add(p, p + len(piece.group()))
-            self.cursor = p + len(piece.group())
-            first = p if first is None else first
-            last = self.cursor
-        return (first, last) if first is not None else None
-
-    def skip(self, content: str, limit: int) -> None:
-        if content:
-            pos = self.source.find(content, self.cursor, limit)
-            if pos >= 0:
-                self.cursor = pos + len(content)
-
-    def skip_code(self, markup: str, content: str, limit: int) -> None:
-        open_at = self.source.find(markup, self.cursor, limit)
-        if open_at < 0:
-            return
-        self.cursor = open_at + len(markup)
-        self.skip(content, limit)
-        self.skip(markup, limit)
-
-    def destination(self, limit: int, link_text: str, href: str) -> tuple[str, int, int, str] | None:
-        """After a link's text: skip its destination; return (url, start, end, kind)."""
-        src = self.source
-        close = src.find("]", self.cursor, limit)
-        if close < 0:
-            return None
-        after = close + 1
-        if src.startswith("(", after):
-            url_start = after + 1 + len(_SPACE.match(src, after + 1).group())
-            if src.startswith("<", url_start):
-                url_start += 1
-                url_end = src.find(">", url_start, limit)
-            else:
-                # printable ASCII other than parentheses never ends the URL nor nests: skip it at once
-                url_end = _PLAIN_URL.match(src, url_start, limit).end()
-                depth = 0
-                while url_end < limit and not src[url_end].isspace():
-                    ch = src[url_end]
-                    if ch == "(":
-                        depth += 1
-                    elif ch == ")":
-                        if depth == 0:
-                            break
-                        depth -= 1
-                    url_end += 1
-            end = _closing_paren(src, url_end, limit)
-            self.cursor = end
-            return src[url_start:url_end], url_start, url_end, "inline"
-        label = link_text
-        if src.startswith("[", after):
-            label_end = src.find("]", after, limit)
-            if label_end > after + 1:
-                label = src[after + 1:label_end]
-            self.cursor = label_end + 1 if label_end >= 0 else after
-        else:
-            self.cursor = after
-        definition = self.definitions.get(_normalize_label(label))
-        if definition:
-            return definition[0], definition[1], definition[2], "reference"
-        return href, close, close, "reference"
-
-    def inline(self, token) -> tuple[int, int] | None:
-        start, limit = self.region(token.map)
-        self.cursor = max(self.cursor, start)
-        first = last = None
-        link = None  # [href, text_start, text_end] while inside a link
-        for child in token.children or ():
-            kind = child.type
-            span = None
-            if kind == "text":
-                if link is not None and link[0] == "autolink":
-                    continue
-                span = self.text(child.content, limit)
-            elif kind == "code_inline":
-                self.skip_code(child.markup, child.content, limit)
-            elif kind == "html_inline":
-                self.skip(child.content, limit)
-            elif kind == "image":
-                self.destination(limit, child.content, child.attrs.get("src", ""))
-            elif kind == "link_open":
-                if child.markup == "autolink":
-                    link = ["autolink", None, None, child.attrs.get("href", "")]
-                    pos = self.source.find("<", self.cursor, limit)
-                    url = self.source.find(">", pos, limit) if pos >= 0 else -1
-                    if pos >= 0 and url >= 0:
-                        self.links.append(Link(self.source[pos + 1:url], pos + 1, url, "autolink"))
-                        self.cursor = url + 1
-                else:
-                    opened = self.source.find("[", self.cursor, limit)
-                    if opened >= 0:
-                        self.cursor = opened + 1
-                    link = ["link", None, None, child.attrs.get("href", "")]
-            elif kind == "link_close" and link is not None:
-                if link[0] == "link":
-                    text = self.source[link[1]:link[2]] if link[1] is not None else ""
-                    dest = self.destination(limit, text, link[3])
-                    if dest:
-                        url, url_start, url_end, link_kind = dest
-                        self.links.append(Link(url, url_start, url_end, link_kind, link[1], link[2]))
-                link = None
-            if span:
-                if link is not None and link[0] == "link":
-                    link[1] = span[0] if link[1] is None else link[1]
-                    link[2] = span[1]
-                first = span[0] if first is None else first
-                last = span[1]
-        return (first, last) if first is not None else None
-
-
-def _closing_paren(src: str, pos: int, limit: int) -> int:
-    """Offset just past the ``)`` that closes a link destination (titles may contain parens)."""
-    quote = None
-    while pos < limit:
-        ch = src[pos]
-        if quote:
-            if ch == quote:
-                quote = None
-        elif ch in "\"'":
-            quote = ch
-        elif ch == ")":
-            return pos + 1
-        pos += 1
-    return limit
-
-
-def _scope(stack: list[str], known: dict[tuple[str, ...], str]) -> str:
-    """The scope of an inline token inside the open blocks ``stack`` (``known`` remembers answers)."""
-    key = tuple(stack)
-    scope = known.get(key)
-    if scope is None:
-        scope = known[key] = scope_for(
-            heading="heading_open" in stack, cell="th_open" in stack or "td_open" in stack,
-            list_item="list_item_open" in stack, blockquote="blockquote_open" in stack)
-    return scope
-
-
-def _dropped_by_nesting(tokens, i: int, max_nesting: int) -> bool:
-    """Is ``tokens[i]`` a container at the nesting limit whose content markdown-it dropped?"""
-    token = tokens[i]
-    return (token.nesting == 1 and token.level == max_nesting - 1 and bool(token.map)
-            and i + 1 < len(tokens) and tokens[i + 1].nesting == -1)
-
-
-def _read_dropped(aligner: _Aligner, line_map) -> tuple[int, int] | None:
-    """Add a too-deeply-nested container's lines to the prose, markers left out; return its span."""
-    start, end = aligner.region(line_map)
-    src = aligner.source
-    first = last = None
-    for line in aligner.lines.starts[line_map[0]:line_map[1]]:
-        line_end = line
-        while line_end < end and src[line_end] not in "\r\n":
-            line_end += 1
-        text_start = _CONTAINER_MARKERS.match(src, line, line_end).end()
-        if line_end > text_start:
-            aligner.builder.add(text_start, line_end)
-            first = text_start if first is None else first
-            last = line_end
-    aligner.cursor = max(aligner.cursor, end)
-    return (first, last) if first is not None else None
+# Blocks that hold inline content, and the containers that decide its scope.
+_LEAVES = frozenset({"Paragraph", "Heading", "TableCell"})
+_CONTAINERS = ("Heading", "TableCell", "Item", "BlockQuote")
+# Blocks a reference definition cannot be inside (it lies between them).
+_COVERING = frozenset({"Paragraph", "Heading", "CodeBlock", "HtmlBlock", "Table"})
+_INLINE_CONTAINERS = frozenset({"Emphasis", "Strong", "Strikethrough"})
 
 
 def read_markdown(source: str, path: str = "<text>") -> Document:
-    env: dict = {}
-    tokens = _PARSER.parse(source, env)
-    lines = LineIndex(source)
-    definitions = {}
-    def_links = []
-    for label, ref in (env.get("references") or {}).items():
-        line_map = ref.get("map")
-        if not line_map:
-            continue
-        start = lines.line_start(line_map[0] + 1)
-        m = _DEFINITION.match(source, start)
-        if not m:
-            continue
-        group = 2 if m.group(2) is not None else 3
-        span = (m.group(group), m.start(group), m.end(group))
-        definitions[_normalize_label(m.group(1))] = span
-        def_links.append(Link(span[0], span[1], span[2], "definition"))
-
-    aligner = _Aligner(source, lines, definitions)
-    segments: list[Segment] = []
+    if _TOO_DEEP.search(source):
+        return _read_nested(source, path)
     front_matter: dict = {}
-    stack: list[str] = []
-    max_nesting = _PARSER.options["maxNesting"]
-    deepest = max_nesting - 1
-    scopes: dict[tuple[str, ...], str] = {}
-    for i, token in enumerate(tokens):
-        if token.level == deepest and _dropped_by_nesting(tokens, i, max_nesting):
-            span = _read_dropped(aligner, token.map)
-            if span:
-                segments.append(Segment(span[0], span[1], _scope(stack + [token.type], scopes)))
-        if token.type == "front_matter":
-            front_matter = read_front_matter(token.content)
-        elif token.nesting == 1:
-            stack.append(token.type)
-        elif token.nesting == -1:
-            if stack:
-                stack.pop()
-        elif token.type == "inline" and token.map:
-            span = aligner.inline(token)
-            if span:
-                segments.append(Segment(span[0], span[1], _scope(stack, scopes)))
-    prose = aligner.builder.render()
-    links = aligner.links
-    prose = cut_bare_urls(prose, segments, links)
-    links.extend(def_links)
+    body = source
+    found = find_front_matter(source)
+    if found:
+        content, body_start = found
+        front_matter = read_front_matter(content)
+        body = blank(source[:body_start]) + source[body_start:]
+    if "\r" in body:
+        body = _LONE_CR.sub("\n", body)
+    try:
+        events = _PARSER.events_with_range(body)
+    except (KeyboardInterrupt, SystemExit, MemoryError):
+        raise
+    except BaseException:  # noqa: B036 - pyo3 reports a Rust panic as PanicException, a BaseException
+        return _read_nested(source, path)
+    reader = _EventReader(source, body)
+    reader.read(events)
+    lines = LineIndex(source)
+    links = reader.links
+    prose = cut_bare_urls(reader.builder.render(), reader.segments, links)
+    links.extend(reader.definition_links)
     links.sort(key=lambda link: link.url_start)
-    document = Document(path=path, source=source, prose=prose, segments=segments, links=links,
+    document = Document(path=path, source=source, prose=prose, segments=reader.segments, links=links,
                         front_matter=front_matter, kind="markdown")
     document.lines = lines  # already built: the cached property need not build it again
     return document
+
+
+def _read_nested(source: str, path: str) -> Document:
+    from healthlint.text.markdown_nested import read_nested_markdown
+
+    return read_nested_markdown(source, path)
+
+
+class _EventReader:
+    """Turns pulldown-cmark's events into prose spans, segments and links."""
+
+    def __init__(self, source: str, body: str):
+        self.source = source
+        self.body = body  # the source with its front matter blanked: what was parsed
+        self.offset = _CharOffsets(body) if not body.isascii() else None
+        self.builder = ProseBuilder(source)
+        self.segments: list[Segment] = []
+        self.links: list[Link] = []
+        self.definitions: Definitions = {}
+        self.definition_links: list[Link] = []
+        self.covered: list[tuple[int, int]] = []  # spans of blocks, in order
+        self.pending_links: list[tuple[int, int, str, int | None, int | None]] = []
+
+    def read(self, events) -> None:
+        source = self.source
+        offset = self.offset
+        add = self.builder.add
+        depth = dict.fromkeys(_CONTAINERS, 0)
+        scopes: dict[tuple[int, ...], str] = {}
+        leaf = None  # [first, last, scope] of the open run of inline content
+        skipping = 0  # inside a code block or an image: nothing is prose
+        link = None  # [text_start, text_end, href, link start, link end, end of the last event inside]
+        for event, span in events:
+            start, end = span["start"], span["end"]
+            if offset is not None:
+                start, end = offset(start), offset(end)
+            if type(event) is str:  # SoftBreak, HardBreak, Rule
+                if event == "Rule" and leaf is not None:
+                    self._close(leaf)
+                    leaf = None
+                continue
+            (what, value), = event.items()
+            if what == "Text":
+                if skipping or (link is not None and link[2] is None):
+                    continue
+                if value == source[start:end]:
+                    add(start, end)
+                    first, last = start, end
+                else:
+                    first, last = self._align(value, start, end)
+                    if first is None:
+                        continue
+                if leaf is None:
+                    leaf = [first, last, self._scope(depth, scopes)]
+                elif leaf[0] is None:
+                    leaf[0], leaf[1] = first, last
+                else:
+                    leaf[1] = last
+                if link is not None:
+                    if link[0] is None:
+                        link[0] = first
+                    link[1] = last
+                    link[5] = end
+                continue
+            if what in ("Code", "InlineHtml"):
+                if link is not None:
+                    link[5] = end
+                if leaf is None and not skipping:
+                    leaf = [None, None, self._scope(depth, scopes)]
+                continue
+            if what == "Html":
+                continue
+            name = value if type(value) is str else next(iter(value))
+            if name in _INLINE_CONTAINERS:
+                continue
+            if name == "Link":
+                if what == "Start":
+                    if value["Link"]["link_type"] in ("Autolink", "Email"):
+                        self.links.append(Link(source[start + 1:end - 1], start + 1, end - 1, "autolink"))
+                        link = [None, None, None, start, end, start]
+                    else:
+                        link = [None, None, value["Link"]["dest_url"], start, end, start + 1]
+                elif link is not None:
+                    if link[2] is not None:
+                        self.pending_links.append((link[5], link[4], link[2], link[0], link[1]))
+                    link = None
+                continue
+            if name == "Image":
+                skipping += 1 if what == "Start" else -1
+                if link is not None and what == "End":
+                    link[5] = end
+                continue
+            # a block starts or ends: any open run of inline content ends with it
+            if leaf is not None:
+                self._close(leaf)
+                leaf = None
+            if what == "Start":
+                if name in _COVERING:
+                    self.covered.append((start, end))
+                if name == "CodeBlock":
+                    skipping += 1
+                elif name in depth:
+                    depth[name] += 1
+                if name in _LEAVES:
+                    leaf = [None, None, self._scope(depth, scopes)]
+            else:
+                if name == "CodeBlock":
+                    skipping -= 1
+                elif name in depth:
+                    depth[name] -= 1
+        if leaf is not None:
+            self._close(leaf)
+        self._read_definitions()
+        self._resolve_links()
+
+    def _scope(self, depth: dict, scopes: dict) -> str:
+        key = (depth["Heading"], depth["TableCell"], depth["Item"], depth["BlockQuote"])
+        scope = scopes.get(key)
+        if scope is None:
+            scope = scopes[key] = scope_for(heading=key[0] > 0, cell=key[1] > 0, list_item=key[2] > 0,
+                                            blockquote=key[3] > 0)
+        return scope
+
+    def _close(self, leaf: list) -> None:
+        if leaf[0] is not None:
+            self.segments.append(Segment(leaf[0], leaf[1], leaf[2]))
+
+    def _align(self, text: str, start: int, end: int) -> tuple[int | None, int | None]:
+        """Add the words and marks of ``text`` found in order in ``source[start:end]``; their first and last offsets."""
+        source = self.source
+        first = last = None
+        cursor = start
+        for piece in _WORD_OR_MARK.finditer(text):
+            p = source.find(piece.group(), cursor, end)
+            if p < 0:
+                continue
+            cursor = p + len(piece.group())
+            self.builder.add(p, cursor)
+            first = p if first is None else first
+            last = cursor
+        return first, last
+
+    def _read_definitions(self) -> None:
+        """Reference definitions: lines that start with ``[`` between the blocks pulldown-cmark reported."""
+        body = self.body
+        if "]:" not in body:
+            return
+        starts = [s for s, _ in self.covered]
+        for m in _DEFINITION_START.finditer(body):
+            k = bisect_right(starts, m.start()) - 1
+            if k >= 0 and m.start() < self.covered[k][1]:
+                continue  # inside a paragraph, code block, ...
+            read_definition(self.source, m.start(), self.definitions, self.definition_links)
+
+    def _resolve_links(self) -> None:
+        source = self.source
+        for cursor, limit, href, text_start, text_end in self.pending_links:
+            text = source[text_start:text_end] if text_start is not None else ""
+            found, _ = destination(source, cursor, limit, text, href, self.definitions)
+            if found:
+                url, url_start, url_end, kind = found
+                self.links.append(Link(url, url_start, url_end, kind, text_start, text_end))
+
+
+class _CharOffsets:
+    """Character offsets of the UTF-8 byte offsets pulldown-cmark reports."""
+
+    _STEP = 64  # characters between checkpoints
+
+    def __init__(self, text: str):
+        self.encoded = text.encode("utf-8", "surrogatepass")
+        self.length = len(text)
+        step = self._STEP
+        self.checkpoints = list(accumulate(
+            (len(text[i:i + step].encode("utf-8", "surrogatepass")) for i in range(0, len(text), step)),
+            initial=0))
+
+    def __call__(self, byte_offset: int) -> int:
+        k = bisect_right(self.checkpoints, byte_offset) - 1
+        return min(k * self._STEP, self.length) + len(self.encoded[self.checkpoints[k]:byte_offset].decode("utf-8", "surrogatepass"))

@@ -22,7 +22,7 @@ class ProseBuilder:
 
     def render(self) -> str:
         src = self.source
-        blank = _blank(src)
+        canvas = blank(src)
         out = []
         pos = 0
         for start, end in sorted(self.spans):
@@ -30,14 +30,14 @@ class ProseBuilder:
                 start = pos
             if end <= start:
                 continue
-            out.append(blank[pos:start])
+            out.append(canvas[pos:start])
             out.append(src[start:end])
             pos = end
-        out.append(blank[pos:])
+        out.append(canvas[pos:])
         return "".join(out)
 
 
-def _blank(text: str) -> str:
+def blank(text: str) -> str:
     """``text`` with every character but line breaks turned into a space."""
     if "\r" in text:
         return _NOT_LINE_BREAK.sub(lambda m: " " * len(m.group()), text)
