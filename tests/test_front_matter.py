@@ -43,3 +43,44 @@ def test_reads_as_pyyaml_safe_loader(content):
 
 def test_yaml_nested_a_hundred_thousand_deep_reads_as_nothing_without_crashing():
     assert read_front_matter("x: " + "[" * 100_000 + "]" * 100_000 + "\n") == {}
+
+
+FRONT_MATTER_SHAPES = [
+    "---\ntitle: x\n---\nBody\n",
+    "----\ntitle: x\n---\nBody\n",          # closing shorter than opening: not closed there
+    "----\ntitle: x\n-----\nBody\n",
+    "---\ntitle: x\n...\nBody\n",
+    "---\ntitle: x\n   ---  \nBody\n",      # indented less than four columns
+    "---\ntitle: x\n    ---\nBody\n",       # four columns: not a closing line
+    "---\ntitle: x\n\t---\nBody\n",
+    "---\ntitle: x\n--- no\n---\nBody\n",
+    "---\r\ntitle: x\r\n---\r\nBody\r\n",
+    "---\rtitle: x\r---\rBody\r",
+    "---\n---\nBody\n",
+    "---\ntitle: x\n",                      # never closed
+    "---\n",
+    "---",
+    "---title\na: 1\n---\n",
+    "--\na: 1\n--\n",
+    "---\na: \x00\n---\n",
+    "---\na: 1\n---",
+]
+
+
+@pytest.mark.parametrize("source", FRONT_MATTER_SHAPES)
+def test_front_matter_is_found_where_markdown_its_plugin_finds_it(source):
+    from markdown_it import MarkdownIt
+    from mdit_py_plugins.front_matter import front_matter_plugin
+
+    from healthlint.text.front_matter import find_front_matter
+    from healthlint.text.positions import LineIndex
+
+    tokens = MarkdownIt("commonmark").use(front_matter_plugin).parse(source)
+    token = next((t for t in tokens if t.type == "front_matter"), None)
+    found = find_front_matter(source)
+    if token is None:
+        assert found is None
+    else:
+        lines = LineIndex(source)
+        body_start = lines.line_start(token.map[1] + 1) if token.map[1] < lines.line_count else len(source)
+        assert found == (token.content, body_start)

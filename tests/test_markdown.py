@@ -77,3 +77,73 @@ def test_soft_break_claim_is_reported_where_it_is(lint):
 def test_escapes_and_entities_are_aligned():
     d = doc("Fish \\*oil\\* &amp; krill relieve pain.\n")
     assert "relieve" in d.prose and "krill" in d.prose
+
+
+def test_non_ascii_text_keeps_code_point_offsets_after_byte_ranges():
+    # pulldown-cmark reports UTF-8 byte ranges; every offset must still be a code-point offset
+    text = "## Café ☕ 日本\n\nNaïve 🙂 text: kratom [cures](https://x.org/é) pain.\n"
+    d = doc(text)
+    assert len(d.prose) == len(text)
+    for word in ("Café", "日本", "Naïve", "kratom", "cures", "pain"):
+        assert text[d.prose.index(word):d.prose.index(word) + len(word)] == word
+    (link,) = [link for link in d.links if link.kind == "inline"]
+    assert text[link.url_start:link.url_end] == "https://x.org/é"
+    assert text[link.text_start:link.text_end] == "cures"
+
+
+def test_lone_carriage_returns_end_lines():
+    d = doc("# Title\r\rKratom cures pain.\r\r```\rcode cures\r```\r")
+    assert [(text_of(d, s), s.scope) for s in d.segments] == [("Title", "heading"), ("Kratom cures pain.", "paragraph")]
+
+
+def text_of(d, segment):
+    return d.source[segment.start:segment.end]
+
+
+def test_entities_and_escapes_are_placed_inside_their_own_span():
+    text = "A &#65; B &amp; C \\* D\n"
+    d = doc(text)
+    assert d.prose[text.index("&amp;")] == "&"  # the ampersand of &amp;, not the one of &#65;
+    assert d.prose[text.index("&#65;")] == " "
+    assert d.prose[text.index("\\*") + 1] == "*"
+
+
+def test_reference_definitions_anywhere_between_blocks_are_links():
+    text = "Buy [it][shop] now.\n\n---\n\n[shop]: https://affiliate.example/x \"t\"\n[unused]: <https://u.example>\n"
+    d = doc(text)
+    kinds = sorted((link.kind, link.url) for link in d.links)
+    assert kinds == [("definition", "https://affiliate.example/x"), ("definition", "https://u.example"),
+                     ("reference", "https://affiliate.example/x")]
+    reference = next(link for link in d.links if link.kind == "reference")
+    assert text[reference.url_start:reference.url_end] == "https://affiliate.example/x"
+    assert "affiliate.example" not in d.prose
+
+
+def test_a_definition_inside_a_paragraph_or_code_is_not_one():
+    d = doc("Text\n[a]: https://x.example\n\n```\n[b]: https://y.example\n```\n")
+    assert not [link for link in d.links if link.kind == "definition"]
+
+
+def test_images_alt_text_and_autolink_text_are_not_prose():
+    d = doc("See ![kratom cures pain](i.png) and <https://cures.example/> today.\n")
+    assert "cures" not in d.prose
+    assert [(link.kind, link.url) for link in d.links] == [("autolink", "https://cures.example/")]
+
+
+def test_tight_list_items_are_segments_of_their_own():
+    d = doc("- first item\n  - nested item\n- second *item*\n")
+    assert [(text_of(d, s), s.scope) for s in d.segments] == [
+        ("first item", "list"), ("nested item", "list"), ("second *item", "list")]
+
+
+def test_deeply_nested_documents_are_read_by_the_nesting_limited_reader():
+    text = "Intro.\n\n" + "> " * 30 + "Kratom cures depression.\n"
+    d = doc(text)
+    assert "Kratom cures depression." in d.prose
+    assert d.prose.index("Kratom") == text.index("Kratom")
+
+
+def test_front_matter_needs_its_closing_line():
+    d = doc("---\ntitle: x\n\nKratom cures pain.\n")
+    assert d.front_matter == {}
+    assert "Kratom cures pain." in d.prose
