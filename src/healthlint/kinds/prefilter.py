@@ -17,7 +17,8 @@ Checks without a known requirement run on every sentence, as before.
 from __future__ import annotations
 
 import threading
-from bisect import bisect_right
+from itertools import chain
+from operator import itemgetter
 from typing import Iterator, Sequence
 
 import ahocorasick
@@ -68,7 +69,7 @@ class ClauseIndex:
                             by_string.setdefault(s, []).append(clause_id)
                     built = ahocorasick.Automaton()
                     for s, ids in by_string.items():
-                        built.add_word(s, (len(s), tuple(ids)))
+                        built.add_word(s, tuple(ids))
                     if by_string:
                         built.make_automaton()
                     self._automaton = built
@@ -83,21 +84,16 @@ class ClauseIndex:
         satisfied = {}
         automaton = self._current()
         if len(automaton):
-            found: dict[int, set[int]] = {}
-            sentences = document.sentences
-            starts = document.sentence_starts
-            for last, (length, ids) in automaton.iter(searchable(document.prose)):
-                k = bisect_right(starts, last - length + 1) - 1
-                if k < 0 or last >= sentences[k].end:
-                    continue  # between sentences, or across a sentence end
-                seen = found.get(starts[k])
-                if seen is None:
-                    found[starts[k]] = set(ids)
-                else:
-                    seen.update(ids)
+            text = searchable(document.prose)
             by_first = self._shapes_by_first
-            for start, ids in found.items():
+            found_in = automaton.iter
+            for sentence in document.sentences:
+                # every clause id found inside the sentence, gathered in C
+                ids = set(chain.from_iterable(map(_FOUND_IDS, found_in(text, sentence.start, sentence.end))))
+                if not ids:
+                    continue
                 contains = ids.issuperset
+                start = sentence.start
                 for clause_id in ids:
                     for pattern_id, shape, rest in by_first.get(clause_id, ()):
                         if not rest or contains(rest):
@@ -112,6 +108,8 @@ class ClauseIndex:
         document.cache[self] = satisfied
         return satisfied
 
+
+_FOUND_IDS = itemgetter(1)  # automaton.iter yields (end, clause ids)
 
 INDEX = ClauseIndex()
 
