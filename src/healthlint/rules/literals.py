@@ -88,7 +88,8 @@ def _best_clauses(items: list) -> tuple[Clause, ...]:
         clauses = _clauses(items)
     except RecursionError:
         return ()
-    return tuple(sorted(clauses, key=_quality, reverse=True)[:MAX_CLAUSES])
+    unique = list(dict.fromkeys(clauses))  # a carried prefix can come back as its own clause
+    return tuple(sorted(unique, key=_quality, reverse=True)[:MAX_CLAUSES])
 
 
 def _usable(clause: Clause | None) -> bool:
@@ -101,10 +102,15 @@ def _quality(clause: Clause) -> tuple[int, int]:
     return min(len(s) for s in clause), -len(clause)
 
 
-def _clauses(items: list) -> list[Clause]:
-    """The usable clauses a concatenation requires: its literal runs and its required parts' clauses."""
+def _clauses(items: list, prefix: frozenset[str] = frozenset({""})) -> list[Clause]:
+    """The usable clauses a concatenation requires: its literal runs and its required parts' clauses.
+
+    A literal run that goes on into an alternation too large to spell out
+    (``reliev(?:e|es|ed|ing|...)``, a vocabulary written as a trie) is
+    carried into each branch, so the branches' strings keep their beginning.
+    """
     clauses: list[Clause] = []
-    run: set[str] = {""}
+    run: set[str] = set(prefix)
 
     def close_run() -> None:
         nonlocal run
@@ -118,28 +124,29 @@ def _clauses(items: list) -> list[Clause]:
         if exact is not None and len(run) * len(exact) <= MAX_EXACT:
             run = {a + b for a in run for b in exact}
             continue
+        carried = frozenset(run)
         close_run()
         if exact is not None:
             run = set(exact)
             continue
-        clauses.extend(_required(op, arg))
+        clauses.extend(_required(op, arg, carried))
     close_run()
     return clauses
 
 
-def _required(op, arg) -> list[Clause]:
-    """Clauses that every match of one non-literal piece contains."""
+def _required(op, arg, prefix: frozenset[str] = frozenset({""})) -> list[Clause]:
+    """Clauses that every match of one non-literal piece, after one of the strings ``prefix``, contains."""
     if op == _c.SUBPATTERN:
-        return _clauses(list(arg[-1]))
+        return _clauses(list(arg[-1]), prefix)
     if op == getattr(_c, "ATOMIC_GROUP", None):
-        return _clauses(list(arg))
+        return _clauses(list(arg), prefix)
     if op in _REPEATS:
         low, _high, inner = arg
-        return _clauses(list(inner)) if low >= 1 else []
+        return _clauses(list(inner), prefix) if low >= 1 else []
     if op == _c.BRANCH:
         union: set[str] = set()
         for branch in arg[1]:
-            best = max(_clauses(list(branch)), key=_quality, default=None)
+            best = max(_clauses(list(branch), prefix), key=_quality, default=None)
             if best is None:
                 return []  # one branch without literals: the alternation has none
             union |= best
