@@ -68,34 +68,40 @@ class LinkKind:
                 return sentence.start
         return _NOWHERE
 
-    def findings(self, document, rule):
+    def findings(self, document, rule, before: int | None = None):
+        """The commercial links and calls to action, in order; only those starting before ``before`` if given."""
         found = []
         for link in document.links:
             if link.kind == "reference":
                 continue  # reported once, at its definition
+            if before is not None and link.url_start >= before:
+                continue
             if any(t.search(link.url, timeout=remaining()) for t in self.targets):
                 found.append((link.url_start, link.url_end, rule.message.replace("{match}", describe(link.url))))
         if self.phrases.checks:
             prose = document.prose
             for sentence in self.phrases.sentences(document):
+                if before is not None and sentence.start >= before:
+                    break  # sentences are in order: every later match starts after ``before``
                 if not in_scope(sentence, rule.scopes) or is_question(prose, sentence.start, sentence.end):
                     continue
                 for m in self.phrases.matches(document, sentence):
-                    found.append((m.start(), m.end(), rule.message.replace("{match}", describe(m.group()))))
+                    if before is None or m.start() < before:
+                        found.append((m.start(), m.end(), rule.message.replace("{match}", describe(m.group()))))
         return sorted(found)
 
     def run(self, document, rule):
-        found = self.findings(document, rule)
-        if not found:
-            return
+        # The disclosure first: a disclosed document has nothing to report under ``when: absent``,
+        # and under ``when: late`` only what comes before the disclosure is looked for.
         disclosure = self.first_disclosure(document)
         if self.when == "absent":
             if disclosure is not _NOWHERE:
                 return
+            found = self.findings(document, rule)
         else:
             if disclosure is _NOWHERE:
                 return
-            found = [f for f in found if f[0] < disclosure]
+            found = self.findings(document, rule, before=disclosure)
         seen_lines = set()
         for start, end, message in found:
             line = document.lines.position(start)[0]
