@@ -68,7 +68,7 @@ class SentenceMatcher:
                     if exc.pattern.search(text, lo, hi, timeout=remaining()):
                         return True
                     continue
-                shapes = plan.shapes_in(document, sentence.start)
+                shapes = plan.shapes_in(self.plan(document).satisfied, sentence.start)
                 if (shapes is None or shapes) and plan.search(text, lo, hi, shapes):
                     return True
         return False

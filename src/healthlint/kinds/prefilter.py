@@ -144,13 +144,19 @@ class PatternPlan:
     def part(self, i: int) -> Pattern:
         return self._compiled[i]
 
-    def shapes_in(self, document, sentence_start: int) -> tuple[int, ...] | None:
-        """The shapes that may match in a sentence (none: no match there); ``None``: unknown, try the whole."""
+    def shapes_in(self, satisfied: dict, sentence_start: int) -> tuple[int, ...] | None:
+        """The shapes that may match in a sentence (none: no match there); ``None``: unknown, try the whole.
+
+        ``satisfied`` is the document's :meth:`ClauseIndex.scan`.
+        """
         if self.id is None:
             return None
-        found = INDEX.scan(document).get(self.id, {}).get(sentence_start)
+        by_start = satisfied.get(self.id)
+        found = by_start.get(sentence_start) if by_start else None
         if not found:
             return self.always
+        if not self.always and len(found) == 1:
+            return tuple(found)
         return tuple(sorted(set(found).union(self.always)))
 
     def search(self, text: str, start: int, end: int, shapes: tuple[int, ...] | None) -> bool:
@@ -188,15 +194,14 @@ class Plan:
     """For one matcher in one document: the sentences to search, and with which shapes of each check."""
 
     def __init__(self, document, plans: Sequence[PatternPlan]):
-        self.document = document
         self.plans = plans
+        self.satisfied = satisfied = INDEX.scan(document)
         if any(plan.id is None or plan.always for plan in plans):
             self.sentences = document.sentences
         else:
-            satisfied = INDEX.scan(document)
             starts = {start for plan in plans for start in satisfied.get(plan.id, ())}
             self.sentences = [s for s in document.sentences if s.start in starts]
 
     def shapes(self, check: int, sentence_start: int) -> tuple[int, ...] | None:
         """How to search the sentence with check ``check``: None (whole pattern), or these shapes (none: skip)."""
-        return self.plans[check].shapes_in(self.document, sentence_start)
+        return self.plans[check].shapes_in(self.satisfied, sentence_start)
