@@ -36,6 +36,10 @@ class Profiles:
     def names(self) -> list[str]:
         return sorted(self.table)
 
+    def loaded(self, name: str) -> Linter | None:
+        """The profile's Linter if it is built already (a dictionary lookup, safe in the event loop)."""
+        return self.linters.get(name)
+
     def get(self, name: str) -> Linter:
         linter = self.linters.get(name)
         if linter is not None:
