@@ -6,11 +6,13 @@ import pickle
 import shutil
 
 import pytest
+import regex
 
 from healthlint import Linter
 from healthlint.rules import cache, load_packs
 from healthlint.rules.loader import builtin_pack_dir
-from healthlint.rules.patterns import Pattern
+from healthlint.rules import patterns
+from healthlint.rules.patterns import Pattern, Program
 
 TEXT = "Kratom relieves depression. It is completely safe. Buy kratom online now!\n"
 
@@ -100,3 +102,113 @@ def test_an_unwritable_cache_folder_is_not_an_error(tmp_path, monkeypatch):
     monkeypatch.setenv("HEALTHLINT_CACHE_DIR", str(blocker / "cache"))
     monkeypatch.delenv("HEALTHLINT_NO_CACHE", raising=False)
     assert "unhedged-cure-claim" in load_packs().rules
+
+
+def _patterns(obj, seen=None):
+    """Every Pattern reachable from ``obj`` (rules, checks, plans...)."""
+    seen = set() if seen is None else seen
+    if id(obj) in seen:
+        return
+    seen.add(id(obj))
+    if isinstance(obj, Pattern):
+        yield obj
+    elif isinstance(obj, dict):
+        for value in obj.values():
+            yield from _patterns(value, seen)
+    elif isinstance(obj, (list, tuple, set, frozenset)):
+        for value in obj:
+            yield from _patterns(value, seen)
+    elif hasattr(obj, "__dict__"):
+        yield from _patterns(vars(obj), seen)
+
+
+def _compiles_from_source(monkeypatch) -> list:
+    """Record every pattern compiled from its source from now on."""
+    compiled = []
+    original = patterns.regex.compile
+
+    def counting(pattern, flags=0, *args, **kwargs):
+        compiled.append(pattern)
+        return original(pattern, flags, *args, **kwargs)
+
+    monkeypatch.setattr(patterns.regex, "compile", counting)
+    return compiled
+
+
+def _restored(source: str, flags: int, program: Program) -> Pattern:
+    """A pattern as the pack cache restores it: uncompiled, with ``program`` to load on first use."""
+    make, args, state = Pattern(source, flags).reduce_with(program)
+    pattern = make(*args)
+    pattern.__setstate__(state)
+    return pattern
+
+
+def test_a_cached_pack_restores_compiled_programs_instead_of_compiling(cache_dir, monkeypatch):
+    expected = Linter(profile="strict").lint_text(TEXT)  # loads the rule files, writes the cache
+    cached = Linter(profile="strict")
+    restored = list(_patterns(cached.pack))
+    assert restored and all(p._compiled is None and p._program is not None for p in restored)
+    from_source = _compiles_from_source(monkeypatch)
+    assert cached.lint_text(TEXT) == expected != []
+    assert from_source == []
+
+
+def test_each_distinct_pattern_is_written_once(cache_dir):
+    load_packs()
+    (path,) = cache_dir.glob("pack-*.pickle")
+    pack = pickle.loads(path.read_bytes()[len(cache._FORMAT):])
+    programs = {}
+    for p in _patterns(pack):
+        programs.setdefault((p.pattern, p.flags), set()).add(id(p._program))
+    assert all(len(ids) == 1 for ids in programs.values())
+
+
+def test_a_program_from_another_regex_version_is_never_used(monkeypatch):
+    program = Program.of("cures?", 0, regex.compile("cures?"))
+    monkeypatch.setattr(patterns.regex, "__version__", regex.__version__ + ".post1")
+    assert program.load("cures?", 0) is None
+    from_source = _compiles_from_source(monkeypatch)
+    pattern = _restored("cures?", 0, program)
+    assert pattern.search("it cures").group() == "cures"
+    assert from_source == ["cures?"]
+
+
+def test_a_program_for_another_pattern_or_flags_is_never_used():
+    program = Program.of("cures?", regex.IGNORECASE, regex.compile("cures?", regex.IGNORECASE))
+    assert program.load("cures?", regex.IGNORECASE) is not None
+    assert program.load("heals?", regex.IGNORECASE) is None
+    assert program.load("cures?", 0) is None
+    program.pattern = "heals?"  # a program that claims the wrong source is refused after loading
+    assert program.load("heals?", regex.IGNORECASE) is None
+
+
+def test_a_damaged_program_falls_back_to_compiling(monkeypatch):
+    program = Program.of("cures?", 0, regex.compile("cures?"))
+    program.data = program.data[: len(program.data) // 2]
+    pattern = _restored("cures?", 0, program)
+    from_source = _compiles_from_source(monkeypatch)
+    assert pattern.search("it cures").group() == "cures"
+    assert from_source == ["cures?"]
+
+
+def test_a_pattern_restored_from_its_program_keeps_the_time_budget():
+    source = r"(a|aa)+$"
+    pattern = _restored(source, 0, Program.of(source, 0, regex.compile(source)))
+    assert pattern.search("aaaa").group() == "aaaa"
+    with pytest.raises(TimeoutError):
+        pattern.search("a" * 40 + "b", timeout=0.05)
+    assert pattern._program is None  # the program is dropped once loaded
+
+
+def test_a_pattern_that_does_not_compile_is_cached_without_a_program():
+    assert Pattern("(unclosed", 0).program() is None
+    assert Pattern("cures?", 0).program() is not None
+
+
+def test_a_regex_upgrade_is_a_new_pack(cache_dir, monkeypatch):
+    load_packs()
+    monkeypatch.setattr(cache.regex, "__version__", regex.__version__ + ".post1")
+    load_packs()
+    assert len(_cached_files(cache_dir)) == 2  # built again, nothing read from the old file
+    programs = [p._program for p in _patterns(load_packs())]
+    assert programs and all(program.version == regex.__version__ for program in programs)

@@ -3,9 +3,11 @@
 Reading the YAML, validating every field and analysing every pattern takes
 far longer than linting one article; a pre-commit hook or an editor lints one
 article at a time. After a pack loads without error it is written here, and
-the next run with the same pack reads it back in a few milliseconds. Its
-patterns come back as source text and compile when a document needs them
-(:mod:`healthlint.rules.patterns`).
+the next run with the same pack reads it back in a few milliseconds. Each
+distinct pattern is written with its compiled program (compiled now if the
+loader had not needed to), and comes back uncompiled: a pattern is made
+ready from its program, without parsing it again, when a document first
+needs it (:mod:`healthlint.rules.patterns`).
 
 The cache is looked up by a key over everything the loaded pack depends on:
 the content of every rule and vocabulary file of every folder, in order; the
@@ -28,6 +30,8 @@ from pathlib import Path
 from typing import Callable
 
 import regex
+
+from healthlint.rules.patterns import Pattern, Program
 
 PACKAGE = Path(__file__).resolve().parents[1]
 _FORMAT = b"healthlint-pack-1"
@@ -96,6 +100,22 @@ def _read(path: Path):
         return None
 
 
+class _PackPickler(pickle.Pickler):
+    """Pickles a pack with the compiled program of each distinct pattern, written once."""
+
+    def __init__(self, file):
+        super().__init__(file, protocol=pickle.HIGHEST_PROTOCOL)
+        self._programs: dict[tuple[str, int], Program | None] = {}
+
+    def reducer_override(self, obj):
+        if type(obj) is not Pattern:
+            return NotImplemented
+        key = (obj.pattern, obj.flags)
+        if key not in self._programs:
+            self._programs[key] = obj.program()
+        return obj.reduce_with(self._programs[key])
+
+
 def _write(path: Path, pack) -> None:
     """Write atomically; a cache that cannot be written is simply not used."""
     try:
@@ -104,7 +124,7 @@ def _write(path: Path, pack) -> None:
         try:
             with os.fdopen(handle, "wb") as f:
                 f.write(_FORMAT)
-                pickle.dump(pack, f, protocol=pickle.HIGHEST_PROTOCOL)
+                _PackPickler(f).dump(pack)
             os.replace(temporary, path)
         except BaseException:
             os.unlink(temporary)
