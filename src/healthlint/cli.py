@@ -19,7 +19,6 @@ from healthlint.budget import DEFAULT_RULE_TIMEOUT
 from healthlint.diagnostics import Severity
 from healthlint.errors import HealthlintError
 from healthlint.formatters import FORMATTERS, Summary, default_format
-from healthlint.formatters.statistics import StatisticsFormatter, Tee
 from healthlint.pipeline import FileError, Linter
 from healthlint.project import Project
 from healthlint.signals import Terminated, terminate_on_sigterm
@@ -163,6 +162,8 @@ def _lint(argv: list[str]) -> int:
     name = args.format or default_format()
     formatter = FORMATTERS[name](sys.stdout, sys.stderr, _use_color(args.color, sys.stdout), project.documented_rules())
     if args.statistics:
+        from healthlint.formatters.statistics import StatisticsFormatter, Tee
+
         stats = StatisticsFormatter(sys.stdout if name == "text" else sys.stderr, sys.stderr)
         formatter = Tee(formatter, stats)
     summary = Summary(files=files, unreadable=errors)

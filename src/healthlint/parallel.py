@@ -12,7 +12,6 @@ half-done).
 """
 from __future__ import annotations
 
-import multiprocessing
 import os
 import signal
 from typing import Sequence
@@ -42,6 +41,8 @@ def lint_in_parallel(items: Sequence, project, jobs: int) -> LintResult:
     jobs = min(jobs, len(files) // MIN_FILES_PER_JOB)
     if jobs <= 1:
         return lint_files(items, project.linter_for)
+    import multiprocessing  # not before it is needed: a one-file run starts no workers
+
     for path in files:
         project.linter_for(path)  # load every configuration's rules once, before the workers start
     size = max(1, min(MAX_BATCH, len(items) // (jobs * 8)))
