@@ -9,20 +9,18 @@ here; a mistake is a :class:`ConfigError` reading ``file:line: what``.
 from __future__ import annotations
 
 import dataclasses
-import difflib
 import fnmatch
 import io
 import os
 import re
-import tomllib
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from ruamel.yaml import YAML
-from ruamel.yaml.error import MarkedYAMLError, YAMLError
-
 from healthlint.errors import HealthlintError
+
+# The YAML and TOML readers are imported by the functions that read a file: most
+# runs find no configuration file, and a one-file run should not pay for them.
 
 CONFIG_FILES = (".healthlint.yaml", ".healthlint.yml", "pyproject.toml")
 SEVERITIES = ("error", "warning", "info")
@@ -202,6 +200,8 @@ def build_config(data: dict, lines: dict[str, int], path: str) -> Config:
     values: dict = {}
     for key, value in data.items():
         if key not in _KEYS:
+            import difflib
+
             close = difflib.get_close_matches(str(key), _KEYS, n=1)
             hint = f" (did you mean {close[0]!r}?)" if close else ""
             raise ConfigError(*where(key), f"unknown key {key!r}{hint}; keys are {', '.join(_KEYS)}")
@@ -246,6 +246,9 @@ def _plain(node):
 
 
 def read_yaml_config(path: str) -> Config:
+    from ruamel.yaml import YAML
+    from ruamel.yaml.error import MarkedYAMLError, YAMLError
+
     try:
         source = Path(path).read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as e:
@@ -290,6 +293,8 @@ def _toml_lines(source: str) -> dict[str, int]:
 
 def read_pyproject(path: str) -> Config | None:
     """The ``[tool.healthlint]`` table of a pyproject.toml, or None when it has none."""
+    import tomllib
+
     try:
         source = Path(path).read_text(encoding="utf-8")
         data = tomllib.loads(source)

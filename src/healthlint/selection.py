@@ -8,7 +8,6 @@ a changed rule is a new value (``dataclasses.replace``).
 from __future__ import annotations
 
 import dataclasses
-import difflib
 from pathlib import Path
 
 from healthlint.config import Config
@@ -20,6 +19,8 @@ from healthlint.rules.loader import RulePack, builtin_pack_dir
 def _check_known(pack: RulePack, ids, config: Config, key: str) -> None:
     for rule_id in ids:
         if rule_id not in pack.rules:
+            import difflib
+
             close = difflib.get_close_matches(rule_id, pack.rules, n=1)
             hint = f" (did you mean {close[0]!r}?)" if close else ""
             if config.path is None:

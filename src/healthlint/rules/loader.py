@@ -12,11 +12,6 @@ from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
-from ruamel.yaml import YAML
-from ruamel.yaml.error import MarkedYAMLError, YAMLError
-from ruamel.yaml.events import (AliasEvent, CollectionStartEvent, MappingEndEvent, NodeEvent, ScalarEvent,
-                                SequenceEndEvent)
-
 from healthlint.diagnostics import Severity
 from healthlint.errors import RuleError
 from healthlint.kinds import KINDS
@@ -57,6 +52,10 @@ def _load_yaml(path: Path):
         source = raw.decode("utf-8-sig")
     except UnicodeDecodeError as e:
         raise RuleError(str(path), 1, 1, f"not UTF-8 ({e.reason} at byte {e.start})") from None
+    # Imported here, not above: a pack from the cache reads no YAML.
+    from ruamel.yaml import YAML
+    from ruamel.yaml.error import MarkedYAMLError, YAMLError
+
     yaml = YAML(typ="rt", pure=True)
     yaml.allow_duplicate_keys = False
     try:
@@ -77,6 +76,9 @@ def _check_shape(events, path: str) -> None:
     ("billion laughs") is refused at the alias that makes it too large. The
     round-trip loader builds only plain data (no objects from tags).
     """
+    from ruamel.yaml.events import (AliasEvent, CollectionStartEvent, MappingEndEvent, NodeEvent, ScalarEvent,
+                                    SequenceEndEvent)
+
     sizes: list[int] = []  # the node count of each open collection
     anchored: dict[str, int] = {}  # anchor -> node count of its value
     anchors: list[str | None] = []

@@ -6,12 +6,10 @@ rules and kinds never validate their own configuration.
 """
 from __future__ import annotations
 
-import difflib
 from dataclasses import dataclass
 from typing import Any, Callable
 
 import regex
-from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from healthlint.errors import RuleError
 from healthlint.rules.patterns import Pattern
@@ -32,8 +30,17 @@ class Field:
     doc: str = ""
 
 
+def _close_matches(word, possibilities, n: int = 1) -> list:
+    """``difflib.get_close_matches``, imported when a mistake needs a hint."""
+    import difflib
+
+    return difflib.get_close_matches(word, possibilities, n=n)
+
+
 def position(parent, key) -> tuple[int, int]:
     """1-based (line, column) of ``parent[key]``'s value, or of the mapping itself."""
+    from ruamel.yaml.comments import CommentedMap, CommentedSeq  # only an error needs a position
+
     try:
         if isinstance(parent, CommentedMap) and key in parent:
             line, col = parent.lc.value(key)
@@ -70,7 +77,7 @@ class Reader:
         def replace(m):
             name = m.group(1)
             if name not in self.fragments:
-                close = difflib.get_close_matches(name, self.fragments, n=1)
+                close = _close_matches(name, self.fragments, n=1)
                 hint = f" (did you mean {{{close[0]}}}?)" if close else ""
                 raise self.error(parent, key, f"unknown vocabulary {{{name}}}{hint}")
             return self.fragments[name]
@@ -95,7 +102,7 @@ class Reader:
             raise RuleError(self.path, 1, 1, f"{what} must be a mapping")
         for key in node:
             if key not in specs:
-                close = difflib.get_close_matches(str(key), specs, n=1)
+                close = _close_matches(str(key), specs, n=1)
                 hint = f" (did you mean {close[0]!r}?)" if close else ""
                 line, col = key_position(node, key)
                 raise RuleError(self.path, line, col, f"unknown key {key!r} in {what}{hint}")
@@ -116,7 +123,7 @@ class Reader:
 def text(reader: Reader, value, parent, key) -> str:
     if not isinstance(value, str):
         raise reader.error(parent, key, f"{key!r} must be a string, not {type(value).__name__}")
-    return value
+    return str(value)  # a plain str, not ruamel's block-scalar subclass: a cached pack needs no ruamel
 
 
 def boolean(reader: Reader, value, parent, key) -> bool:
@@ -135,26 +142,26 @@ def choice(*options: str):
     def read(reader: Reader, value, parent, key) -> str:
         if value not in options:
             raise reader.error(parent, key, f"{key!r} must be one of {', '.join(options)}; got {value!r}")
-        return value
+        return options[options.index(value)]
     return read
 
 
 def text_list(reader: Reader, value, parent, key) -> tuple[str, ...]:
     if isinstance(value, str):
-        return (value,)
+        return (str(value),)
     if not isinstance(value, list):
         raise reader.error(parent, key, f"{key!r} must be a list of strings")
     for i, item in enumerate(value):
         if not isinstance(item, str):
             raise reader.error(value, i, f"each item of {key!r} must be a string")
-    return tuple(value)
+    return tuple(map(str, value))
 
 
 def scope_list(reader: Reader, value, parent, key) -> frozenset[str]:
     items = text_list(reader, value, parent, key)
     for i, item in enumerate(items):
         if item not in SCOPES:
-            close = difflib.get_close_matches(item, SCOPES, n=1)
+            close = _close_matches(item, SCOPES, n=1)
             hint = f" (did you mean {close[0]!r}?)" if close else ""
             raise reader.error(value if isinstance(value, list) else parent, i if isinstance(value, list) else key,
                                f"unknown scope {item!r}{hint}; scopes are {', '.join(SCOPES)}")
