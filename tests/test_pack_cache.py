@@ -212,3 +212,40 @@ def test_a_regex_upgrade_is_a_new_pack(cache_dir, monkeypatch):
     assert len(_cached_files(cache_dir)) == 2  # built again, nothing read from the old file
     programs = [p._program for p in _patterns(load_packs())]
     assert programs and all(program.version == regex.__version__ for program in programs)
+
+
+def _cached_profiles(where):
+    return sorted(p.name for p in where.glob("profile-*.pickle"))
+
+
+def test_a_resolved_profile_is_cached_and_any_change_to_a_profile_file_invalidates(cache_dir, pack_copy):
+    from healthlint.profiles import load_profile
+
+    first = load_profile("strict", [pack_copy])
+    assert load_profile("strict", [pack_copy]) == first
+    assert len(_cached_profiles(cache_dir)) == 1
+    default = pack_copy / "profiles" / "default.yaml"  # what strict extends
+    default.write_text(default.read_text(encoding="utf-8").replace("  - ambiguous-disclosure\n", ""),
+                       encoding="utf-8")
+    changed = load_profile("strict", [pack_copy])
+    assert len(_cached_profiles(cache_dir)) == 2
+    assert "ambiguous-disclosure" in first.rules and "ambiguous-disclosure" not in changed.rules
+
+
+def test_a_broken_profile_is_reported_not_cached(cache_dir, pack_copy):
+    from healthlint.errors import HealthlintError
+    from healthlint.profiles import load_profile
+
+    (pack_copy / "profiles" / "loop.yaml").write_text("name: loop\ndescription: x\nextends: loop\n", encoding="utf-8")
+    for _ in range(2):
+        with pytest.raises(HealthlintError, match="loops"):
+            load_profile("loop", [pack_copy])
+        with pytest.raises(HealthlintError, match="unknown profile 'lenient'"):
+            load_profile("lenient", [pack_copy])
+    assert _cached_profiles(cache_dir) == []
+
+
+def test_a_cached_pack_holds_plain_strings(cache_dir):
+    load_packs()
+    (path,) = cache_dir.glob("pack-*.pickle")
+    assert b"ruamel" not in path.read_bytes()  # so reading it needs no YAML library

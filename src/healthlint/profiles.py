@@ -11,9 +11,6 @@ import io
 from dataclasses import dataclass
 from pathlib import Path
 
-from ruamel.yaml import YAML
-from ruamel.yaml.error import YAMLError
-
 from healthlint.errors import HealthlintError, RuleError
 from healthlint.rules.schema import Field, Reader, choice, text, text_list
 
@@ -44,6 +41,9 @@ _FIELDS = {
 
 
 def _read(path: Path) -> tuple[dict, str | None]:
+    from ruamel.yaml import YAML
+    from ruamel.yaml.error import YAMLError
+
     yaml = YAML(typ="rt", pure=True)
     try:
         node = yaml.load(io.StringIO(path.read_text(encoding="utf-8")))
@@ -67,7 +67,19 @@ def available_profiles(pack_dirs) -> dict[str, Path]:
 
 
 def load_profile(name: str, pack_dirs) -> Profile:
-    """The named profile, with what it extends folded in."""
+    """The named profile, with what it extends folded in.
+
+    Like a rule pack, a resolved profile is cached (:mod:`healthlint.rules.cache`),
+    keyed by every file of the packs it may come from, so a run reads no YAML.
+    """
+    from healthlint.rules.cache import load_cached
+
+    folders = [Path(folder) for folder in pack_dirs]
+    key = "\0".join([name, *map(str, folders)])  # the paths as given: they show in Profile.path
+    return load_cached(folders, lambda: _resolve(name, folders), kind="profile", name=key)
+
+
+def _resolve(name: str, pack_dirs) -> Profile:
     files = available_profiles(pack_dirs)
     rules: list[str] = []
     severity: dict[str, str] = {}

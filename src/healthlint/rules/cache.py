@@ -71,19 +71,25 @@ def pack_key(folders: list[Path]) -> str | None:
     return digest.hexdigest()
 
 
-def load_cached(folders: list[Path], build: Callable[[], object]):
-    """The pack for ``folders``: from the cache when its key matches, else ``build()`` (then cached)."""
+def load_cached(folders: list[Path], build: Callable[[], object], kind: str = "pack", name: str = ""):
+    """The pack for ``folders``: from the cache when its key matches, else ``build()`` (then cached).
+
+    Anything else built from the same folders' files alone (a resolved
+    profile: ``kind="profile"``, ``name`` the profile's) is cached the same way.
+    """
     where = cache_dir()
     key = pack_key(folders) if where is not None else None
     if key is None:
         return build()
-    path = where / f"pack-{key[:32]}.pickle"
-    pack = _read(path)
-    if pack is not None:
-        return pack
-    pack = build()  # raises on a broken rule file: nothing is cached then
-    _write(path, pack)
-    return pack
+    if name:
+        key = hashlib.sha256(f"{key}\0{name}".encode()).hexdigest()
+    path = where / f"{kind}-{key[:32]}.pickle"
+    value = _read(path)
+    if value is not None:
+        return value
+    value = build()  # raises on a broken rule file: nothing is cached then
+    _write(path, value)
+    return value
 
 
 def _read(path: Path):
