@@ -28,9 +28,9 @@ def _check_known(pack: RulePack, ids, config: Config, key: str) -> None:
             raise config.error(key, f"unknown rule {rule_id!r} in '{key}'{hint}")
 
 
-def _is_builtin(rule) -> bool:
+def _is_builtin(rule, builtin: Path) -> bool:
     try:
-        return Path(rule.path).resolve().is_relative_to(builtin_pack_dir().resolve())
+        return Path(rule.path).resolve().is_relative_to(builtin)
     except (OSError, ValueError):
         return False
 
@@ -54,7 +54,8 @@ def configure_rules(pack: RulePack, config: Config) -> list:
         missing = [r for r in profile.rules if r not in pack.rules]
         if missing:
             raise HealthlintError(f"{profile.path}: profile {profile.name!r} names unknown rules: {', '.join(missing)}")
-        extra = [r for r in pack.rules.values() if not _is_builtin(r) and r.id not in profile.rules]
+        builtin = builtin_pack_dir().resolve()
+        extra = [r for r in pack.rules.values() if not _is_builtin(r, builtin) and r.id not in profile.rules]
         chosen = [pack.rules[r] for r in profile.rules] + extra
         severity = dict(profile.severity)
     severity.update(config.severity)

@@ -21,6 +21,8 @@ Where: ``$HEALTHLINT_CACHE_DIR``, else ``$XDG_CACHE_HOME/healthlint``, else
 """
 from __future__ import annotations
 
+import fnmatch
+import gc
 import hashlib
 import os
 import pickle
@@ -54,21 +56,36 @@ def pack_key(folders: list[Path]) -> str | None:
 
     digest = hashlib.sha256(_FORMAT)
     digest.update(f"{sys.version}|{regex.__version__}|{getattr(ahocorasick, '__version__', '')}".encode())
-    for module in sorted(PACKAGE.rglob("*.py")):
-        try:
-            stat = module.stat()
-        except OSError:
-            return None
-        digest.update(f"{module.relative_to(PACKAGE)}|{stat.st_size}|{stat.st_mtime_ns}\n".encode())
-    for folder in folders:
-        digest.update(b"\0folder\0" + str(folder.resolve()).encode())
-        try:
-            files = sorted(folder.rglob("*.y*ml"))
-            for path in files:
-                digest.update(str(path.relative_to(folder)).encode() + b"\0" + path.read_bytes() + b"\0")
-        except OSError:
-            return None
+    try:
+        for relative, module in _files(str(PACKAGE), lambda name: name.endswith(".py")):
+            stat = os.stat(module)
+            digest.update(f"{relative}|{stat.st_size}|{stat.st_mtime_ns}\n".encode())
+        for folder in folders:
+            digest.update(b"\0folder\0" + str(folder.resolve()).encode())
+            for relative, path in _files(str(folder), lambda name: fnmatch.fnmatchcase(name, "*.y*ml")):
+                with open(path, "rb") as f:
+                    digest.update(relative.encode() + b"\0" + f.read() + b"\0")
+    except OSError:
+        return None
     return digest.hexdigest()
+
+
+def _files(top: str, wanted: Callable[[str], bool]) -> list[tuple[str, str]]:
+    """``(path relative to top, path)`` of every file under ``top`` whose name is ``wanted``, sorted.
+
+    Symlinked folders are not entered; a folder that cannot be read is an OSError.
+    """
+    def fail(error: OSError):
+        raise error
+
+    found = []
+    for folder, _, names in os.walk(top, onerror=fail):
+        for name in names:
+            if wanted(name):
+                path = os.path.join(folder, name)
+                found.append((os.path.relpath(path, top), path))
+    found.sort()
+    return found
 
 
 def load_cached(folders: list[Path], build: Callable[[], object], kind: str = "pack", name: str = ""):
@@ -99,7 +116,13 @@ def _read(path: Path):
                 return None  # only ever unpickle what this user wrote
             if f.read(len(_FORMAT)) != _FORMAT:
                 return None
-            return pickle.load(f)
+            collecting = gc.isenabled()
+            gc.disable()  # a pack is tens of thousands of new objects, none of them garbage
+            try:
+                return pickle.load(f)
+            finally:
+                if collecting:
+                    gc.enable()
     except FileNotFoundError:
         return None
     except Exception:  # a truncated or stale file: load from the rule files instead

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass, field
+from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
@@ -33,6 +34,7 @@ _VOCABULARY_FIELDS = {
 }
 
 
+@lru_cache(maxsize=None)
 def builtin_pack_dir() -> Path:
     """The shipped rule pack: inside the installed wheel, or ``rules/`` of a source checkout."""
     shipped = resources.files("healthlint") / "_pack"
