@@ -47,6 +47,15 @@ def test_a_cached_one_file_run_imports_only_what_it_uses(tmp_path):
     assert sorted(cached.intersection(NOT_IMPORTED)) == []
 
 
+def test_front_matter_is_read_only_where_there_is_some(tmp_path):
+    article = tmp_path / "one.md"
+    article.write_text("Kratom relieves depression.\n", encoding="utf-8")
+    _modules_of_a_run(tmp_path, article)
+    assert "yaml" not in _modules_of_a_run(tmp_path, article)
+    article.write_text("---\ntitle: Kratom\n---\nKratom relieves depression.\n", encoding="utf-8")
+    assert "yaml" in _modules_of_a_run(tmp_path, article)
+
+
 def test_a_configuration_file_is_still_read(tmp_path):
     (tmp_path / "pyproject.toml").write_text("[tool.healthlint]\nprofile = 'strict'\n", encoding="utf-8")
     article = tmp_path / "one.md"

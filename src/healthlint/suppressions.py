@@ -19,17 +19,26 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Iterable
 
 import regex
 
 from healthlint.diagnostics import Diagnostic, Severity
 
+# Every directive holds this; a document without it (most) needs none of the patterns below.
+_MARK = "healthlint-"
 _ACTIONS = r"(?P<action>disable-next-line|disable-line|disable-file|disable|enable)"
-_MARKDOWN = regex.compile(r"<!--[ \t]*healthlint-" + _ACTIONS + r"(?![\w-])(?P<body>.*?)-->")
-_TEXT = regex.compile(r"(?m)^[ \t]*(?:#+|//)?[ \t]*healthlint-" + _ACTIONS + r"(?![\w-])(?P<body>[^\r\n]*)$")
-_FENCE = regex.compile(r"(?m)^[ ]{0,3}(`{3,}|~{3,})")
-_RULE_SEPARATORS = regex.compile(r"[\s,]+")
+_MARKDOWN = r"<!--[ \t]*healthlint-" + _ACTIONS + r"(?![\w-])(?P<body>.*?)-->"
+_TEXT = r"(?m)^[ \t]*(?:#+|//)?[ \t]*healthlint-" + _ACTIONS + r"(?![\w-])(?P<body>[^\r\n]*)$"
+_FENCE = r"(?m)^[ ]{0,3}(`{3,}|~{3,})"
+_RULE_SEPARATORS = r"[\s,]+"
+
+
+@lru_cache(maxsize=None)
+def _compiled(pattern: str) -> regex.Pattern:
+    """One of the patterns above, compiled the first time a document holds a directive."""
+    return regex.compile(pattern)
 
 # The meta-rules suppressions report, documented for `rules` listings and SARIF.
 META_RULES = {
@@ -58,13 +67,13 @@ def _parse_body(body: str) -> tuple[frozenset[str], str]:
     rules_part, sep, reason = body.partition("--")
     if not sep and body.startswith("--"):
         rules_part, reason = "", body[2:]
-    rules = frozenset(r for r in _RULE_SEPARATORS.split(rules_part.strip()) if r)
+    rules = frozenset(r for r in _compiled(_RULE_SEPARATORS).split(rules_part.strip()) if r)
     return rules, reason.strip()
 
 
 def _fenced_ranges(source: str) -> list[tuple[int, int]]:
     ranges, opened, marker = [], None, ""
-    for m in _FENCE.finditer(source):
+    for m in _compiled(_FENCE).finditer(source):
         fence = m.group(1)
         if opened is None:
             opened, marker = m.start(), fence
@@ -78,7 +87,9 @@ def _fenced_ranges(source: str) -> list[tuple[int, int]]:
 
 def find_directives(source: str, kind: str) -> list[Directive]:
     """The directives in a document, in order; Markdown ones inside fenced code do not count."""
-    pattern = _MARKDOWN if kind == "markdown" else _TEXT
+    if _MARK not in source:
+        return []
+    pattern = _compiled(_MARKDOWN if kind == "markdown" else _TEXT)
     fenced = _fenced_ranges(source) if kind == "markdown" else []
     out = []
     for m in pattern.finditer(source):

@@ -22,9 +22,7 @@ whose recursion in Python stops at the interpreter's limit.
 from __future__ import annotations
 
 import regex
-import yaml
 
-_FAST_LOADER = getattr(yaml, "CSafeLoader", None)
 # Newlines and printable characters, less those the two loaders read differently
 # (tab, NEL, line and paragraph separators, byte-order mark) and surrogates.
 _ORDINARY_TEXT = regex.compile(
@@ -94,7 +92,10 @@ def _flow_closes_on_its_line(line: str) -> bool:
 
 def read_front_matter(content: str) -> dict:
     """The front matter's mapping, or ``{}`` when it is not a valid YAML mapping."""
-    loader = _FAST_LOADER if _FAST_LOADER and _fast_loader_agrees(content) else yaml.SafeLoader
+    import yaml  # here, not above: PyYAML takes ~10 ms to import, and a document without front matter needs none
+
+    fast = getattr(yaml, "CSafeLoader", None)
+    loader = fast if fast and _fast_loader_agrees(content) else yaml.SafeLoader
     try:
         data = yaml.load(content, Loader=loader)  # noqa: S506 - both loaders are the safe ones
     except (yaml.YAMLError, RecursionError):
