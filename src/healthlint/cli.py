@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import sys
 
@@ -260,7 +261,19 @@ COMMANDS = {"rules": _rules, "explain": _explain, "test-rules": _test_rules, "co
 
 
 def main(argv: list[str] | None = None) -> int:
-    argv = sys.argv[1:] if argv is None else list(argv)
+    """Run healthlint with ``argv`` (default: the program's own arguments, when it is the program)."""
+    if argv is None:
+        try:
+            return _main(sys.argv[1:])
+        finally:
+            # The process ends now. CPython would first run a full garbage collection over
+            # every object still alive (the rule pack alone is tens of thousands), ~10 ms of a
+            # one-file run, to free what the exit frees anyway: take them out of its sight.
+            gc.freeze()
+    return _main(list(argv))
+
+
+def _main(argv: list[str]) -> int:
     try:
         with terminate_on_sigterm():
             if argv and argv[0] in COMMANDS:
