@@ -14,8 +14,9 @@ from dataclasses import dataclass
 import regex
 
 from healthlint.rules.inflect import inflect
+from healthlint.rules.patterns import Pattern
 
-_PLAIN = regex.compile(r"^[\w\s'’&-]+$")
+_PLAIN = Pattern(r"^[\w\s'’&-]+$")  # compiled when a vocabulary is built from its file
 
 
 @dataclass(frozen=True)
