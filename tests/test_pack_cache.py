@@ -148,6 +148,7 @@ def test_a_cached_pack_restores_compiled_programs_instead_of_compiling(cache_dir
     cached = Linter(profile="strict")
     restored = list(_patterns(cached.pack))
     assert restored and all(p._compiled is None and p._program is not None for p in restored)
+    assert all(p._program.load(p.pattern, p.flags) is not None for p in restored)
     from_source = _compiles_from_source(monkeypatch)
     assert cached.lint_text(TEXT) == expected != []
     assert from_source == []

@@ -48,7 +48,7 @@ class Program:
             compiled = pickle.loads(self.data)  # noqa: S301 - written by this user's healthlint (see cache.py)
         except Exception:  # a damaged program: compile from the source instead
             return None
-        if not isinstance(compiled, regex.Pattern) or compiled.pattern != pattern or compiled.flags & flags != flags:
+        if not isinstance(compiled, regex.Pattern) or compiled.pattern != pattern or (compiled.flags & flags) != flags:
             return None
         return compiled
 
