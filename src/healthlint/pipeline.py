@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Iterable
 
+from healthlint.collector import LARGE_DOCUMENT, collector_paused
 from healthlint.config import Config
 from healthlint.diagnostics import Diagnostic
 from healthlint.budget import DEFAULT_RULE_TIMEOUT, run_rule
@@ -50,6 +51,12 @@ class Linter:
         self.rules = configure_rules(self.pack, self.config)
 
     def lint_text(self, text: str, filename: str | None = None, kind: str | None = None) -> list[Diagnostic]:
+        if len(text) >= LARGE_DOCUMENT:
+            with collector_paused():
+                return self._lint_text(text, filename, kind)
+        return self._lint_text(text, filename, kind)
+
+    def _lint_text(self, text: str, filename: str | None, kind: str | None) -> list[Diagnostic]:
         path = filename or "<text>"
         document = read_document(text, path, kind or kind_for_path(path))
         skipped = self.config.ignored_for(path) if filename else frozenset()

@@ -4,6 +4,7 @@ Every rule pattern runs with ``timeout=remaining()`` (see :mod:`healthlint.budge
 """
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from typing import Iterable, Iterator
 
 import regex
@@ -61,7 +62,7 @@ class SentenceMatcher:
                 clause = self.clause(text, sentence.start, sentence.end, m_start, m_end)
             lo, hi = self.window(document, sentence, m_start, m_end, exc.scope, clause)
             if exc.links:
-                if _link_in(document.links, lo, hi, exc.pattern):
+                if _link_in(document, lo, hi, exc.pattern):
                     return True
             elif hi > lo:
                 if plan is None:
@@ -113,13 +114,32 @@ def _exception_plans(exceptions: Iterable[Exception_]) -> tuple[PatternPlan | No
                  for exc in exceptions)
 
 
-def _link_in(links, lo: int, hi: int, pattern: regex.Pattern) -> bool:
+def _link_in(document, lo: int, hi: int, pattern: regex.Pattern) -> bool:
     """Is there a link, by its text or its destination, within [lo, hi] whose URL matches?"""
-    for link in links:
-        anchor = link.text_start if link.text_start is not None else link.url_start
-        if (lo <= anchor <= hi or lo <= link.url_start <= hi + 2) and pattern.search(link.url, timeout=remaining()):
-            return True
-    return False
+    positions = document.cache.get(_LinkPositions)
+    if positions is None:
+        positions = document.cache[_LinkPositions] = _LinkPositions(document.links)
+    return any(pattern.search(link.url, timeout=remaining()) for link in positions.near(lo, hi))
+
+
+class _LinkPositions:
+    """A document's links by where their anchor (text, else URL) and their URL start, for range lookups."""
+
+    def __init__(self, links):
+        by_anchor = sorted(((link.text_start if link.text_start is not None else link.url_start, i)
+                            for i, link in enumerate(links)))
+        by_url = sorted((link.url_start, i) for i, link in enumerate(links))
+        self.links = links
+        self.anchors = [at for at, _ in by_anchor]
+        self.anchor_order = [i for _, i in by_anchor]
+        self.urls = [at for at, _ in by_url]
+        self.url_order = [i for _, i in by_url]
+
+    def near(self, lo: int, hi: int):
+        """Each link whose anchor lies in [lo, hi] or whose URL starts in [lo, hi + 2], once."""
+        found = set(self.anchor_order[bisect_left(self.anchors, lo):bisect_right(self.anchors, hi)])
+        found.update(self.url_order[bisect_left(self.urls, lo):bisect_right(self.urls, hi + 2)])
+        return [self.links[i] for i in sorted(found)]
 
 
 def in_scope(sentence, scopes) -> bool:

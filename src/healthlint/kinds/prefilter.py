@@ -88,8 +88,9 @@ class ClauseIndex:
             by_first = self._shapes_by_first
             found_in = automaton.iter
             for sentence in document.sentences:
-                # every clause id found inside the sentence, gathered in C
-                ids = set(chain.from_iterable(map(_FOUND_IDS, found_in(text, sentence.start, sentence.end))))
+                # every clause id found inside the sentence, gathered in C; the automaton is given the
+                # sentence alone, since with start and end offsets it reads the whole text on each call
+                ids = set(chain.from_iterable(map(_FOUND_IDS, found_in(text[sentence.start:sentence.end]))))
                 if not ids:
                     continue
                 contains = ids.issuperset
