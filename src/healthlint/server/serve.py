@@ -97,7 +97,12 @@ def serve(argv: list[str]) -> int:
 
     Linter(args.rules)
     # The h11 protocol with a deadline for request headers (see server/protocol.py).
-    uvicorn.run("healthlint.server.app:app_from_env", factory=True, host=args.host, port=args.port,
-                workers=max(1, args.workers), log_level=args.log_level, server_header=False,
-                proxy_headers=False, http="healthlint.server.protocol:HeaderDeadlineProtocol")
+    options = dict(app="healthlint.server.app:app_from_env", factory=True, host=args.host, port=args.port,
+                   log_level=args.log_level, server_header=False, proxy_headers=False,
+                   http="healthlint.server.protocol:HeaderDeadlineProtocol")
+    from healthlint.server.workers import balanced_workers_supported, run_workers
+
+    if args.workers > 1 and balanced_workers_supported():
+        return run_workers(args.host, args.port, args.workers, options)
+    uvicorn.run(workers=max(1, args.workers), **options)
     return 0
