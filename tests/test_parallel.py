@@ -49,4 +49,3 @@ def test_jobs_must_be_a_positive_whole_number(value):
     result = run_cli("--jobs", value, ".")
     assert result.returncode == 2
     assert b"--jobs" in result.stderr
-
