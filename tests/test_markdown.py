@@ -147,3 +147,14 @@ def test_front_matter_needs_its_closing_line():
     d = doc("---\ntitle: x\n\nKratom cures pain.\n")
     assert d.front_matter == {}
     assert "Kratom cures pain." in d.prose
+
+
+def test_a_long_rule_of_dashes_is_not_deep_nesting(monkeypatch):
+    from healthlint.text import markdown
+
+    def refuse(source, path):
+        raise AssertionError("read as deeply nested")
+
+    monkeypatch.setattr(markdown, "_read_nested", refuse)
+    d = doc("Intro.\n\n" + "-" * 60 + "\n\n" + "*" * 40 + "\n\nKratom cures pain.\n")
+    assert [text_of(d, s) for s in d.segments] == ["Intro.", "Kratom cures pain."]

@@ -37,7 +37,8 @@ from healthlint.text.positions import LineIndex
 from healthlint.text.prose import ProseBuilder, blank, cut_bare_urls
 
 _PARSER = pyromark.Markdown(options=pyromark.Options.ENABLE_TABLES | pyromark.Options.ENABLE_STRIKETHROUGH)
-_TOO_DEEP = re.compile(r"^(?:[ \t]*(?:>|[-*+]|\d{1,9}[.)])){16}|^[ \t]{40}", re.MULTILINE)
+# Sixteen container markers on a line (a list marker is followed by a space: a rule of dashes is not one).
+_TOO_DEEP = re.compile(r"^(?:[ \t]*(?:>|[-*+](?=[ \t])|\d{1,9}[.)](?=[ \t]))){16}|^[ \t]{40}", re.MULTILINE)
 _LONE_CR = re.compile(r"\r(?!\n)")  # a line ending pulldown-cmark does not know
 _DEFINITION_START = re.compile(r"^[ \t]{0,3}\[", re.MULTILINE)
 _WORD_OR_MARK = regex.compile(r"\w+|[^\w\s]")
