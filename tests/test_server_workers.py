@@ -128,3 +128,18 @@ def test_a_second_server_does_not_join_a_running_one(server):
                             capture_output=True, text=True, timeout=60)
     assert result.returncode == 2
     assert f"cannot listen on 127.0.0.1:{port}" in result.stderr
+
+
+def test_workers_that_cannot_start_are_not_restarted_forever():
+    # An app the workers cannot import: each dies as it starts.
+    port = _free_port()
+    process = subprocess.Popen([sys.executable, "-c",
+                                "import sys; from healthlint.server.workers import run_workers; "
+                                f"sys.exit(run_workers('127.0.0.1', {port}, 2, dict(app='no_such_module:app')))"],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        assert process.wait(60) == 1
+    finally:
+        if process.poll() is None:
+            process.kill()
+    assert b"keep exiting" in process.stderr.read()

@@ -12,8 +12,9 @@ The supervising process checks that nothing listens on the address yet (a
 second server would otherwise join the first one's sockets and silently take
 half its requests), holds the address (bound, not listening, so it is given
 no connections), starts the
-workers, starts a worker again if one dies, and on SIGINT or SIGTERM stops
-them all (uvicorn finishes the requests in flight).
+workers, starts a worker again if one dies (and gives up with exit status 1
+when they keep dying as they start), and on SIGINT or SIGTERM stops them all
+(uvicorn finishes the requests in flight).
 """
 from __future__ import annotations
 
@@ -22,6 +23,7 @@ import multiprocessing
 import signal
 import socket
 import threading
+import time
 
 from healthlint.errors import HealthlintError
 
@@ -31,6 +33,9 @@ log = logging.getLogger("healthlint.server")
 STOP_GRACE = 10.0
 # How often the supervisor looks for a dead worker, in seconds.
 CHECK_EVERY = 0.5
+# Workers that die this soon after starting, this many times in a row, cannot start: give up.
+EARLY_DEATH = 5.0
+EARLY_DEATHS_TO_GIVE_UP = 3
 
 
 def balanced_workers_supported() -> bool:
@@ -70,9 +75,12 @@ def run_workers(host: str, port: int, workers: int, uvicorn_options: dict) -> in
     context = multiprocessing.get_context("spawn")
     stopping = threading.Event()
 
+    started: dict[multiprocessing.Process, float] = {}
+
     def start() -> multiprocessing.Process:
         process = context.Process(target=_worker, args=(host, port, uvicorn_options), daemon=False)
         process.start()
+        started[process] = time.monotonic()
         return process
 
     def stop(signum, frame) -> None:
@@ -81,12 +89,23 @@ def run_workers(host: str, port: int, workers: int, uvicorn_options: dict) -> in
     previous = {sig: signal.signal(sig, stop) for sig in (signal.SIGINT, signal.SIGTERM)}
     processes = [start() for _ in range(workers)]
     log.info("healthlint serving on %s:%d with %d worker processes", host, port, workers)
+    early_deaths = 0
+    status = 0
     try:
         while not stopping.wait(CHECK_EVERY):
             for i, process in enumerate(processes):
-                if not process.is_alive():
-                    log.warning("worker %d exited with %s; starting another", process.pid, process.exitcode)
-                    processes[i] = start()
+                if process.is_alive():
+                    continue
+                early = time.monotonic() - started.pop(process) < EARLY_DEATH
+                early_deaths = early_deaths + 1 if early else 0
+                if early_deaths >= EARLY_DEATHS_TO_GIVE_UP:
+                    log.error("workers keep exiting as they start (last exit status %s); stopping",
+                              process.exitcode)
+                    stopping.set()
+                    status = 1
+                    break
+                log.warning("worker %d exited with %s; starting another", process.pid, process.exitcode)
+                processes[i] = start()
     finally:
         for process in processes:
             if process.is_alive():
@@ -99,4 +118,4 @@ def run_workers(host: str, port: int, workers: int, uvicorn_options: dict) -> in
         holder.close()
         for sig, handler in previous.items():
             signal.signal(sig, handler)
-    return 0
+    return status
