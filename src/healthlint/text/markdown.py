@@ -28,7 +28,6 @@ from bisect import bisect_right
 from itertools import accumulate
 
 import pyromark
-import regex
 
 from healthlint.text.document import Document, Link, Segment, scope_for
 from healthlint.text.front_matter import find_front_matter, read_front_matter
@@ -41,7 +40,6 @@ _PARSER = pyromark.Markdown(options=pyromark.Options.ENABLE_TABLES | pyromark.Op
 _TOO_DEEP = re.compile(r"^(?:[ \t]*(?:>|[-*+](?=[ \t])|\d{1,9}[.)](?=[ \t]))){16}|^[ \t]{40}", re.MULTILINE)
 _LONE_CR = re.compile(r"\r(?!\n)")  # a line ending pulldown-cmark does not know
 _DEFINITION_START = re.compile(r"^[ \t]{0,3}\[", re.MULTILINE)
-_WORD_OR_MARK = regex.compile(r"\w+|[^\w\s]")
 
 # Blocks that hold inline content, and the containers that decide its scope.
 _LEAVES = frozenset({"Paragraph", "Heading", "TableCell"})
@@ -129,7 +127,7 @@ class _EventReader:
                     add(start, end)
                     first, last = start, end
                 else:
-                    first, last = self._align(value, start, end)
+                    first, last, _ = self.builder.add_words(value, start, end)
                     if first is None:
                         continue
                 if leaf is None:
@@ -206,21 +204,6 @@ class _EventReader:
     def _close(self, leaf: list) -> None:
         if leaf[0] is not None:
             self.segments.append(Segment(leaf[0], leaf[1], leaf[2]))
-
-    def _align(self, text: str, start: int, end: int) -> tuple[int | None, int | None]:
-        """Add the words and marks of ``text`` found in order in ``source[start:end]``; their first and last offsets."""
-        source = self.source
-        first = last = None
-        cursor = start
-        for piece in _WORD_OR_MARK.finditer(text):
-            p = source.find(piece.group(), cursor, end)
-            if p < 0:
-                continue
-            cursor = p + len(piece.group())
-            self.builder.add(p, cursor)
-            first = p if first is None else first
-            last = cursor
-        return first, last
 
     def _read_definitions(self) -> None:
         """Reference definitions: lines that start with ``[`` between the blocks pulldown-cmark reported."""

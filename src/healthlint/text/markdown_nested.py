@@ -31,7 +31,6 @@ _PARSER = (
     .enable("strikethrough")
     .use(front_matter_plugin)
 )
-_WORD_OR_MARK = regex.compile(r"\w+|[^\w\s]")
 _CONTAINER_MARKERS = regex.compile(r"(?:[ \t]*(?:>|[-*+](?=[ \t]|$)|\d{1,9}[.)](?=[ \t]|$)))*[ \t]*")
 
 
@@ -62,15 +61,7 @@ class _Aligner:
             self.cursor = pos + len(content)
             return pos, self.cursor
         # Escapes and entities differ from the source: align piece by piece.
-        first = last = None
-        for piece in _WORD_OR_MARK.finditer(content):
-            p = self.source.find(piece.group(), self.cursor, limit)
-            if p < 0:
-                continue
-            self.builder.add(p, p + len(piece.group()))
-            self.cursor = p + len(piece.group())
-            first = p if first is None else first
-            last = self.cursor
+        first, last, self.cursor = self.builder.add_words(content, self.cursor, limit)
         return (first, last) if first is not None else None
 
     def skip(self, content: str, limit: int) -> None:

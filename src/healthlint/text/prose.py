@@ -7,6 +7,7 @@ from healthlint.text.document import Link
 from healthlint.text.urls import find_urls, may_hold_url
 
 _NOT_LINE_BREAK = regex.compile(r"[^\r\n]+")
+_WORD_OR_MARK = regex.compile(r"\w+|[^\w\s]")
 
 
 class ProseBuilder:
@@ -19,6 +20,26 @@ class ProseBuilder:
     def add(self, start: int, end: int) -> None:
         if end > start:
             self.spans.append((start, end))
+
+    def add_words(self, text: str, start: int, limit: int) -> tuple[int | None, int | None, int]:
+        """Add the words and marks of ``text`` found in order in the source from ``start`` to ``limit``.
+
+        For a text that differs from its source (escapes, entities): returns
+        the first and last offsets added (``None`` if none) and where the
+        search stopped.
+        """
+        source = self.source
+        first = last = None
+        cursor = start
+        for piece in _WORD_OR_MARK.finditer(text):
+            p = source.find(piece.group(), cursor, limit)
+            if p < 0:
+                continue
+            cursor = p + len(piece.group())
+            self.add(p, cursor)
+            first = p if first is None else first
+            last = cursor
+        return first, last, cursor
 
     def render(self) -> str:
         src = self.source
