@@ -42,21 +42,23 @@ def balanced_workers_supported() -> bool:
     return hasattr(socket, "SO_REUSEPORT")
 
 
-def _listening_socket(host: str, port: int, listen: bool) -> socket.socket:
-    family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    sock = socket.socket(family, socket.SOCK_STREAM)
+def _family(host: str) -> socket.AddressFamily:
+    return socket.AF_INET6 if ":" in host else socket.AF_INET
+
+
+def _shared_port_socket(host: str, port: int) -> socket.socket:
+    """A socket bound to the address with ``SO_REUSEPORT``, not yet listening."""
+    sock = socket.socket(_family(host), socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
     sock.bind((host, port))
-    if listen:
-        sock.listen(2048)
     return sock
 
 
 def _worker(host: str, port: int, uvicorn_options: dict) -> None:
     import uvicorn
 
-    sock = _listening_socket(host, port, listen=False)  # uvicorn's server starts listening on it
+    sock = _shared_port_socket(host, port)  # uvicorn's server starts listening on it
     uvicorn.Server(uvicorn.Config(**uvicorn_options)).run(sockets=[sock])
 
 
@@ -65,11 +67,11 @@ def run_workers(host: str, port: int, workers: int, uvicorn_options: dict) -> in
     try:
         # First without SO_REUSEPORT: a server already on the port (another healthlint too) makes this
         # fail, where joining its sockets would silently split the requests with it.
-        with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET, socket.SOCK_STREAM) as probe:
+        with socket.socket(_family(host), socket.SOCK_STREAM) as probe:
             probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
             probe.bind((host, port))
             port = probe.getsockname()[1]  # the port the kernel chose, for --port 0
-        holder = _listening_socket(host, port, listen=False)
+        holder = _shared_port_socket(host, port)
     except OSError as e:
         raise HealthlintError(f"cannot listen on {host}:{port}: {e.strerror or e}") from None
     context = multiprocessing.get_context("spawn")
