@@ -12,7 +12,7 @@ from healthlint import Linter
 from healthlint.kinds import prefilter
 from healthlint.kinds.prefilter import PatternPlan
 from healthlint.rules.alternatives import split_alternatives
-from healthlint.rules.literals import conjunction, required_literals, searchable
+from healthlint.rules.literals import WHITE_SPACE, conjunction, required_literals, searchable
 from tests.conftest import ROOT, SHARED
 from tests.test_properties import DOCUMENTS
 
@@ -21,13 +21,31 @@ from tests.test_properties import DOCUMENTS
 
 def test_a_claim_needs_a_verb_and_a_condition():
     shapes = required_literals(r"\b(?:cures?|heals)\s+(?:\w+\s+){0,2}?(?:anxiety|depression)\b", regex.I)
-    assert shapes == ((frozenset({"anxiety", "depression"}), frozenset({"cure", "cures", "heals"})),)
+    assert shapes == ((frozenset({" anxiety", " depression"}), frozenset({"cure ", "cures ", "heals "})),)
+
+
+def test_white_space_is_a_literal_space():
+    # "\s" reads as " " both before and after it; an optional piece ending in white space keeps the space
+    assert conjunction(r"ok\s+of") == (frozenset({"ok "}), frozenset({" of"}))
+    assert conjunction(r"foo(?:x\s+)?bar") == (frozenset({"foo"}), frozenset({"obar", " bar"}))
+    assert conjunction(r"money[-\s]back") == (frozenset({"money back", "money-back"}),)
+
+
+def test_a_clause_implied_by_another_is_dropped():
+    # text with "cures " always has "cures": looking for both would only cost time
+    assert conjunction(r"cures\s+insomnia") == (frozenset({" insomnia"}), frozenset({"cures "}))
+
+
+def test_common_words_come_last():
+    # " of " is longer than "ok " but nearly every sentence has it; the rarer clause is searched first
+    clauses = conjunction(r"(?:guidance|ok)\s+of\s+(?:your|the)\s+doctor")
+    assert clauses == (frozenset({" doctor"}), frozenset({"guidance ", "ok "}), frozenset({" your ", " the "}))
 
 
 def test_each_top_level_shape_has_its_own_requirement():
     shapes = required_literals(r"(?:miracle\s+cure|guaranteed\s+results)", regex.I)
     assert [sorted(s for clause in shape for s in clause) for shape in shapes] == [
-        ["cure", "miracle"], ["guaranteed", "results"]]
+        [" cure", "miracle "], [" results", "guaranteed "]]
 
 
 @pytest.mark.parametrize("pattern", [
@@ -50,7 +68,7 @@ def test_small_classes_and_optional_letters_are_expanded():
 
 
 def test_non_ascii_pieces_end_a_literal_run():
-    assert conjunction(r"Alzheimer['’]s\s+disease") == (frozenset({"alzheimer"}), frozenset({"disease"}))
+    assert conjunction(r"Alzheimer['’]s\s+disease") == (frozenset({"alzheimer"}), frozenset({" disease"}))
 
 
 def test_searchable_keeps_every_offset_and_folds_like_the_regex_module():
@@ -61,6 +79,72 @@ def test_searchable_keeps_every_offset_and_folds_like_the_regex_module():
     for original, lowered in zip(everything, folded):
         if ascii_letter.fullmatch(original):
             assert lowered.isascii() and regex.fullmatch(lowered, original, regex.IGNORECASE), hex(ord(original))
+
+
+def test_searchable_reads_all_white_space_as_a_space():
+    everything = "".join(chr(c) for c in range(sys.maxunicode + 1) if not 0xD800 <= c <= 0xDFFF)
+    space = regex.compile(r"\s")
+    white = {ch for ch in everything if ch.isspace() or space.fullmatch(ch)}
+    assert white == set(WHITE_SPACE)
+    assert searchable(WHITE_SPACE) == " " * len(WHITE_SPACE)
+    assert searchable("Cures\u00a0Anxiety\tfast") == "cures anxiety fast"
+
+
+# Pieces of patterns to build random ones from (literals, white space, classes, optional and repeated
+# groups, alternations, word boundaries, lookarounds), each with text it can match.
+_SPACE = st.sampled_from(" \t\n\u00a0\u2003")
+_WORD = st.text(alphabet="abcxABC", min_size=1, max_size=3)
+_PIECES = {
+    "ab": st.sampled_from(["ab", "AB", "aB"]),
+    "cab": st.just("cab"),
+    "a": st.sampled_from(["a", "A"]),
+    "c": st.just("c"),
+    r"\s": _SPACE,
+    r"\s+": st.lists(_SPACE, min_size=1, max_size=3).map("".join),
+    r"\s*": st.lists(_SPACE, max_size=2).map("".join),
+    " ": st.just(" "),
+    "[ab]": st.sampled_from("abB"),
+    "[a-c]": st.sampled_from("abc"),
+    r"[-\s]": st.sampled_from("- \t\u00a0"),
+    r"\w": st.sampled_from("abx"),
+    r"\w+": _WORD,
+    r"\b": st.just(""),
+    r"(?<!a)": st.just(""),
+    r"(?=b)": st.just(""),
+    ".": st.sampled_from("ax -"),
+    "(?:ab|c)": st.sampled_from(["ab", "c"]),
+    r"(?:a\s+)?": st.one_of(st.just(""), _SPACE.map(lambda space: "a" + space)),
+    "(?:b|)": st.sampled_from(["b", ""]),
+    "c{1,3}": st.sampled_from(["c", "cc", "ccc"]),
+    r"(?:\w+\s+){0,2}?": st.lists(st.tuples(_WORD, _SPACE).map("".join), max_size=2).map("".join),
+}
+
+
+@st.composite
+def _pattern_and_text(draw):
+    """A random pattern (sometimes a two-shape alternation) and a text that often holds a match of it."""
+    shapes = [draw(st.lists(st.sampled_from(sorted(_PIECES)), min_size=1, max_size=6))]
+    if draw(st.booleans()):
+        shapes.append(draw(st.lists(st.sampled_from(sorted(_PIECES)), min_size=1, max_size=4)))
+    pattern = "".join(shapes[0]) if len(shapes) == 1 else "(?:" + "|".join("".join(s) for s in shapes) + ")"
+    matched = "".join(draw(_PIECES[piece]) for piece in draw(st.sampled_from(shapes)))
+    around = st.text(alphabet="abcx \t-", max_size=4)
+    return pattern, draw(around) + matched + draw(around)
+
+
+def _satisfied(requirement, text: str) -> bool:
+    folded = searchable(text)
+    return any(all(any(s in folded for s in clause) for clause in shape) for shape in requirement)
+
+
+@settings(max_examples=1500, deadline=None)
+@given(_pattern_and_text())
+def test_every_match_holds_what_the_pattern_requires(pattern_and_text):
+    # the prefilter may only ever skip text in which the pattern cannot match
+    pattern, text = pattern_and_text
+    requirement = required_literals(pattern, regex.IGNORECASE)
+    if requirement is not None and regex.search(pattern, text, regex.IGNORECASE):
+        assert _satisfied(requirement, text), (requirement, searchable(text))
 
 
 # --- splitting alternations ----------------------------------------------------------------

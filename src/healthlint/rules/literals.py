@@ -16,6 +16,14 @@ Only ever an over-approximation: text holding no alternative's strings cannot
 match, so the matcher never runs the pattern there; text holding them is
 checked with the full pattern as before. Results never change, only the work.
 
+White space counts as text: the searchable text (:func:`searchable`) reads
+every white-space character as one space, so ``\\s`` is the literal " " and
+``cures\\s+anxiety`` requires "cures " and " anxiety", which are rarer than
+"cures" and "anxiety" and make short words usable ("ok " in "get the ok of
+your doctor"). A clause with a common English word (" of ", " the ") comes
+last: the first clause of a shape is where the search starts, and nearly
+every sentence has a common word.
+
 The pattern is parsed with the standard library's regular-expression parser,
 whose syntax the rule patterns share with the ``regex`` module; zero-width
 ``regex``-only escapes (``\\G``, ``\\m``, ``\\M``) are dropped first, and any
@@ -40,6 +48,13 @@ MAX_EXACT = 256
 MAX_CLASS = 8
 # At most this many clauses per alternative: the most selective ones.
 MAX_CLAUSES = 3
+# Words in nearly every sentence: a clause made only of them ranks last, whatever its length.
+COMMON_WORDS = frozenset("""
+    a about after all also an and any are as at be because been but by can could did do does for
+    from had has have he her his how i if in into is it its may more most no not now of on one only
+    or other our out over so some such than that the their them then there these they this those to
+    up use used was we were what when which who will with would you your
+""".split())
 
 Clause = frozenset
 Requirement = tuple  # tuple of alternatives, each a tuple of clauses
@@ -88,8 +103,7 @@ def _best_clauses(items: list) -> tuple[Clause, ...]:
         clauses = _clauses(items)
     except RecursionError:
         return ()
-    unique = list(dict.fromkeys(clauses))  # a carried prefix can come back as its own clause
-    return tuple(sorted(unique, key=_quality, reverse=True)[:MAX_CLAUSES])
+    return tuple(sorted(_without_implied(clauses), key=_quality, reverse=True)[:MAX_CLAUSES])
 
 
 def _usable(clause: Clause | None) -> bool:
@@ -97,9 +111,33 @@ def _usable(clause: Clause | None) -> bool:
             and all(len(s) >= MIN_LENGTH and s.isascii() for s in clause))
 
 
-def _quality(clause: Clause) -> tuple[int, int]:
-    """Longer shortest string first, then fewer strings: the rarer a clause's strings, the better."""
-    return min(len(s) for s in clause), -len(clause)
+def _quality(clause: Clause) -> tuple[bool, int, int]:
+    """No common word first, then a longer shortest word, then fewer strings: the rarer, the better."""
+    return not _common(clause), min(len(s.strip(" ")) for s in clause), -len(clause)
+
+
+def _common(clause: Clause) -> bool:
+    """Is one of the clause's strings a common word (which nearly every sentence has)?"""
+    return any(s.strip(" ") in COMMON_WORDS for s in clause)
+
+
+def _without_implied(clauses: list[Clause]) -> list[Clause]:
+    """``clauses`` less each one another implies: looking for it too would only cost time.
+
+    A carried prefix comes back inside the next piece's clause: text with
+    "cures " always has "cures". Of two clauses that imply each other the
+    first is kept.
+    """
+    unique = list(dict.fromkeys(clauses))
+    return [clause for i, clause in enumerate(unique)
+            if not any(_implies(other, clause) and (j < i or not _implies(clause, other))
+                       for j, other in enumerate(unique) if j != i)]
+
+
+def _implies(clause: Clause, other: Clause) -> bool:
+    """Does text holding a string of ``clause`` always hold one of ``other``'s (each starts with one)?"""
+    lengths = sorted({len(s) for s in other})
+    return all(any(s[:n] in other for n in lengths) for s in clause)
 
 
 def _clauses(items: list, prefix: frozenset[str] = frozenset({""})) -> list[Clause]:
@@ -130,6 +168,7 @@ def _clauses(items: list, prefix: frozenset[str] = frozenset({""})) -> list[Clau
             run = set(exact)
             continue
         clauses.extend(_required(op, arg, carried))
+        run = set(_characters_before_next(op, arg, carried))  # "\\s+of" needs " of"
     close_run()
     return clauses
 
@@ -163,16 +202,18 @@ def _exact(op, arg) -> frozenset[str] | None:
 
 def _exact_any(op, arg) -> frozenset[str] | None:
     if op == _c.LITERAL:
-        return frozenset({chr(arg).lower()})
+        return frozenset({_fold(chr(arg))})
     if op in _ZERO_WIDTH:
         return frozenset({""})
     if op == _c.IN:
         chars = set()
         for kind, value in arg:
             if kind == _c.LITERAL:
-                chars.add(chr(value).lower())
+                chars.add(_fold(chr(value)))
             elif kind == _c.RANGE and value[1] - value[0] < MAX_CLASS:
-                chars.update(chr(c).lower() for c in range(value[0], value[1] + 1))
+                chars.update(_fold(chr(c)) for c in range(value[0], value[1] + 1))
+            elif kind == _c.CATEGORY and value in _SPACE_CATEGORIES:
+                chars.add(" ")
             else:
                 return None
         return frozenset(chars) if len(chars) <= MAX_CLASS else None
@@ -215,13 +256,98 @@ def _exact_sequence(items: list) -> frozenset[str] | None:
     return frozenset(strings)
 
 
+def _characters_before_next(op, arg, before: frozenset[str]) -> frozenset[str]:
+    """What the next literal run can start with: one of the characters that end this piece, if known.
+
+    ``before`` is the literal run this piece follows; when the piece can match
+    nothing, the character before the next run may be the end of that run.
+    """
+    last = _last_characters(op, arg)
+    if last is None:
+        return frozenset({""})
+    if _may_be_empty(op, arg):
+        if "" in before or not before:
+            return frozenset({""})
+        last = last | {s[-1] for s in before}
+    return last if len(last) <= MAX_CLASS else frozenset({""})
+
+
+def _may_be_empty(op, arg) -> bool:
+    """Can this piece match the empty string (zero-width pieces and optional repeats can)?"""
+    if op in (_c.LITERAL, _c.NOT_LITERAL, _c.IN, _c.ANY):
+        return False
+    if op in _REPEATS:
+        return arg[0] == 0 or _all_may_be_empty(arg[2])
+    if op == _c.SUBPATTERN:
+        return _all_may_be_empty(arg[-1])
+    if op == getattr(_c, "ATOMIC_GROUP", None):
+        return _all_may_be_empty(arg)
+    if op == _c.BRANCH:
+        return any(_all_may_be_empty(branch) for branch in arg[1])
+    return True  # zero-width assertions, and anything this reader does not follow
+
+
+def _all_may_be_empty(items) -> bool:
+    return all(_may_be_empty(op, arg) for op, arg in items)
+
+
+def _last_characters(op, arg) -> frozenset[str] | None:
+    """The few (folded) characters one of which ends every non-empty match of this piece; ``None`` if unknown."""
+    if op in (_c.LITERAL, _c.IN):
+        found = _exact(op, arg)
+        return found if found is not None and all(len(ch) == 1 for ch in found) else None
+    if op in _REPEATS:
+        return _sequence_last_characters(arg[2])
+    if op == _c.SUBPATTERN:
+        return _sequence_last_characters(arg[-1])
+    if op == getattr(_c, "ATOMIC_GROUP", None):
+        return _sequence_last_characters(arg)
+    if op == _c.BRANCH:
+        union: set[str] = set()
+        for branch in arg[1]:
+            last = _sequence_last_characters(branch)
+            if last is None:
+                return None
+            union |= last
+        return frozenset(union) if len(union) <= MAX_CLASS else None
+    return None
+
+
+def _sequence_last_characters(items) -> frozenset[str] | None:
+    """The last characters of a concatenation: its last piece's, and those before it while that may be empty."""
+    union: set[str] = set()
+    for op, arg in reversed(list(items)):
+        if op in _ZERO_WIDTH:
+            continue
+        last = _last_characters(op, arg)
+        if last is None:
+            return None
+        union |= last
+        if len(union) > MAX_CLASS:
+            return None
+        if not _may_be_empty(op, arg):
+            return frozenset(union)
+    return None  # the whole concatenation may be empty: what ends it lies before it
+
+
 # Characters that the ``regex`` module, ignoring case, matches to an ASCII letter although
 # ``str.lower`` does not turn them into it (checked over every code point by the tests).
-_FOLDS_TO_ASCII = str.maketrans({"\u0130": "i", "\u017f": "s", "\u212a": "k"})
+_FOLDS_TO_ASCII = {"\u0130": "i", "\u017f": "s", "\u212a": "k"}
+# Every character ``str.isspace`` or the ``regex`` module's ``\s`` calls white space (checked by the tests).
+WHITE_SPACE = ("\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005"
+               "\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000")
+_SPACE_CATEGORIES = {_c.CATEGORY_SPACE, _c.CATEGORY_UNI_SPACE}
+_ASCII_FOLDS = str.maketrans({ch: " " for ch in WHITE_SPACE if ch.isascii()})
+_FOLDS = str.maketrans({**_FOLDS_TO_ASCII, **{ch: " " for ch in WHITE_SPACE}})
+
+
+def _fold(ch: str) -> str:
+    """One pattern character as :func:`searchable` reads it."""
+    return " " if ch in WHITE_SPACE else ch.lower()
 
 
 def searchable(text: str) -> str:
-    """``text`` lowercased for literal search, one character for one, offsets unchanged."""
+    """``text`` lowercased, white space as spaces, for literal search: one character for one, offsets unchanged."""
     if text.isascii():
-        return text.lower()
-    return text.translate(_FOLDS_TO_ASCII).lower()
+        return text.lower().translate(_ASCII_FOLDS)
+    return text.translate(_FOLDS).lower()
