@@ -69,7 +69,7 @@ class SentenceMatcher:
                     if exc.pattern.search(text, lo, hi, timeout=remaining()):
                         return True
                     continue
-                shapes = plan.shapes_in(self.plan(document).satisfied, sentence.start)
+                shapes = plan.shapes_in(self.plan(document).scan, sentence.start)
                 if (shapes is None or shapes) and plan.search(text, lo, hi, shapes):
                     return True
         return False
@@ -87,11 +87,8 @@ class SentenceMatcher:
     def matches(self, document, sentence) -> Iterator[regex.Match]:
         """Every match in the sentence that no exception cancels."""
         text = document.prose
-        plan = self.plan(document)
-        for i, check in enumerate(self.checks):
-            shapes = plan.shapes(i, sentence.start)
-            if shapes is not None and not shapes:
-                continue
+        for i, shapes in self.plan(document).searches(sentence.start):
+            check = self.checks[i]
             for m in self.plans[i].finditer(text, sentence.start, sentence.end, shapes):
                 if m.end() == m.start():
                     continue
@@ -110,7 +107,7 @@ _WITHIN_SENTENCE = frozenset({"sentence", "clause", "preceding", "following", "b
 
 
 def _exception_plans(exceptions: Iterable[Exception_]) -> tuple[PatternPlan | None, ...]:
-    return tuple(PatternPlan(exc.pattern) if not exc.links and exc.scope in _WITHIN_SENTENCE else None
+    return tuple(PatternPlan(exc.pattern, selects=False) if not exc.links and exc.scope in _WITHIN_SENTENCE else None
                  for exc in exceptions)
 
 

@@ -36,27 +36,40 @@ class ClauseIndex:
     Patterns register their shapes while rules load; the automaton is
     (re)built on the first scan after a registration. One scan of a document
     serves every rule, through ``document.cache``.
+
+    A pattern that *selects* sentences (a check: which sentences to search at
+    all) is resolved for every sentence during the scan. One that is only
+    consulted about a sentence already chosen (an exception, looked for
+    around a match) is resolved when asked, from the clause ids the scan
+    keeps for each sentence: most sentences never need it.
     """
 
     def __init__(self):
         self._clause_ids: dict[frozenset, int] = {}
-        # clause id -> (pattern id, shape, the shape's other clause ids), keyed by each shape's first clause
+        # clause id -> (pattern id, shape, the shape's other clause ids), keyed by each selecting shape's first clause
         self._shapes_by_first: dict[int, list[tuple[int, int, tuple[int, ...]]]] = {}
+        self._firsts: frozenset[int] = frozenset()
         self._patterns = 0
         self._automaton = None
         self._lock = threading.Lock()
 
-    def register(self, shapes: tuple[tuple[frozenset, ...], ...]) -> int:
-        """Register one pattern's shapes (each a tuple of clauses, most selective first); return its id."""
+    def register(self, shapes: tuple[tuple[frozenset, ...], ...], selects: bool = True) -> tuple[int, tuple]:
+        """Register one pattern's shapes (each a tuple of clauses, most selective first).
+
+        Returns the pattern's id and, for each shape, the ids of its clauses.
+        """
         with self._lock:
             pattern_id = self._patterns
             self._patterns += 1
+            shape_ids = []
             for shape_index, shape in enumerate(shapes):
-                ids = [self._clause_ids.setdefault(clause, len(self._clause_ids)) for clause in shape]
-                if ids:
-                    self._shapes_by_first.setdefault(ids[0], []).append((pattern_id, shape_index, tuple(ids[1:])))
+                ids = tuple(self._clause_ids.setdefault(clause, len(self._clause_ids)) for clause in shape)
+                shape_ids.append(ids)
+                if ids and selects:
+                    self._shapes_by_first.setdefault(ids[0], []).append((pattern_id, shape_index, ids[1:]))
+            self._firsts = frozenset(self._shapes_by_first)
             self._automaton = None
-            return pattern_id
+            return pattern_id, tuple(shape_ids)
 
     def _current(self):
         automaton = self._automaton
@@ -76,27 +89,31 @@ class ClauseIndex:
                 automaton = self._automaton
         return automaton
 
-    def scan(self, document) -> dict[int, dict[int, list[int]]]:
-        """Pattern id -> sentence start -> the shapes of that pattern whose clauses all occur in that sentence."""
-        satisfied = document.cache.get(self)
-        if satisfied is not None:
-            return satisfied
-        satisfied = {}
+    def scan(self, document) -> "Scan":
+        """The clause ids in each sentence, and the shapes of each selecting pattern that each sentence satisfies."""
+        found = document.cache.get(self)
+        if found is not None:
+            return found
+        found = Scan()
         automaton = self._current()
         if len(automaton):
             text = searchable(document.prose)
             by_first = self._shapes_by_first
+            firsts = self._firsts
             found_in = automaton.iter
+            satisfied = found.satisfied
+            clauses_at = found.clauses_at
             for sentence in document.sentences:
                 # every clause id found inside the sentence, gathered in C; the automaton is given the
                 # sentence alone, since with start and end offsets it reads the whole text on each call
                 ids = set(chain.from_iterable(map(_FOUND_IDS, found_in(text[sentence.start:sentence.end]))))
                 if not ids:
                     continue
-                contains = ids.issuperset
                 start = sentence.start
-                for clause_id in ids:
-                    for pattern_id, shape, rest in by_first.get(clause_id, ()):
+                clauses_at[start] = ids
+                contains = ids.issuperset
+                for clause_id in firsts.intersection(ids):
+                    for pattern_id, shape, rest in by_first[clause_id]:
                         if not rest or contains(rest):
                             by_start = satisfied.get(pattern_id)
                             if by_start is None:
@@ -106,8 +123,20 @@ class ClauseIndex:
                                 by_start[start] = [shape]
                             else:
                                 shapes.append(shape)
-        document.cache[self] = satisfied
-        return satisfied
+        document.cache[self] = found
+        return found
+
+
+class Scan:
+    """What :meth:`ClauseIndex.scan` found in one document."""
+
+    __slots__ = ("satisfied", "clauses_at")
+
+    def __init__(self):
+        # selecting pattern id -> sentence start -> its shapes whose clauses all occur in that sentence
+        self.satisfied: dict[int, dict[int, list[int]]] = {}
+        # sentence start -> the ids of the clauses found in it (sentences with none are left out)
+        self.clauses_at: dict[int, set[int]] = {}
 
 
 _FOUND_IDS = itemgetter(1)  # automaton.iter yields (end, clause ids)
@@ -116,10 +145,15 @@ INDEX = ClauseIndex()
 
 
 class PatternPlan:
-    """How to search one check pattern: whole, or shape by shape."""
+    """How to search one check pattern: whole, or shape by shape.
 
-    def __init__(self, pattern: Pattern):
+    ``selects``: the pattern chooses the sentences to search (a check), rather
+    than being consulted about a sentence already chosen (an exception).
+    """
+
+    def __init__(self, pattern: Pattern, selects: bool = True):
         self.pattern = pattern
+        self.selects = selects
         self.parts = split_alternatives(pattern.pattern)
         self._compiled = [Pattern(part, pattern.flags) for part in self.parts or ()]
         if self.parts:
@@ -131,28 +165,39 @@ class PatternPlan:
     def _register(self) -> None:
         # id None: search every sentence with the whole pattern; else the pattern's id in INDEX
         requirement = self.requirement
-        self.id = None if requirement is None else INDEX.register(requirement)
+        if requirement is None:
+            self.id, self._needs = None, ()
+        else:
+            self.id, clause_ids = INDEX.register(requirement, self.selects)
+            self._needs = tuple(enumerate(clause_ids))  # (shape, the ids of the clauses it needs)
         self.always = () if requirement is None else tuple(i for i, shape in enumerate(requirement) if not shape)
 
     def __getstate__(self):
-        return {"pattern": self.pattern, "parts": self.parts, "_compiled": self._compiled,
+        return {"pattern": self.pattern, "selects": self.selects, "parts": self.parts, "_compiled": self._compiled,
                 "requirement": self.requirement}
 
     def __setstate__(self, state) -> None:
+        state.setdefault("selects", True)
         self.__dict__.update(state)
         self._register()  # clause ids belong to this process's index
 
     def part(self, i: int) -> Pattern:
         return self._compiled[i]
 
-    def shapes_in(self, satisfied: dict, sentence_start: int) -> tuple[int, ...] | None:
+    def shapes_in(self, scan: Scan, sentence_start: int) -> tuple[int, ...] | None:
         """The shapes that may match in a sentence (none: no match there); ``None``: unknown, try the whole.
 
-        ``satisfied`` is the document's :meth:`ClauseIndex.scan`.
+        ``scan`` is the document's :meth:`ClauseIndex.scan`.
         """
         if self.id is None:
             return None
-        by_start = satisfied.get(self.id)
+        if not self.selects:
+            ids = scan.clauses_at.get(sentence_start)
+            if not ids:
+                return self.always
+            contains = ids.issuperset
+            return tuple(shape for shape, needs in self._needs if contains(needs))
+        by_start = scan.satisfied.get(self.id)
         found = by_start.get(sentence_start) if by_start else None
         if not found:
             return self.always
@@ -196,13 +241,31 @@ class Plan:
 
     def __init__(self, document, plans: Sequence[PatternPlan]):
         self.plans = plans
-        self.satisfied = satisfied = INDEX.scan(document)
+        self.scan = scan = INDEX.scan(document)
+        self._searches: dict[int, list[tuple[int, tuple[int, ...]]]] | None = None
         if any(plan.id is None or plan.always for plan in plans):
-            self.sentences = document.sentences
-        else:
-            starts = {start for plan in plans for start in satisfied.get(plan.id, ())}
-            self.sentences = [s for s in document.sentences if s.start in starts]
+            self.sentences = document.sentences  # some check may match in any sentence
+            return
+        # sentence start -> (check, its shapes) to search there, checks in order
+        searches: dict[int, list[tuple[int, tuple[int, ...]]]] = {}
+        for check, plan in enumerate(plans):
+            for start, shapes in scan.satisfied.get(plan.id, {}).items():
+                shapes = tuple(shapes) if len(shapes) == 1 else tuple(sorted(shapes))
+                at = searches.get(start)
+                if at is None:
+                    searches[start] = [(check, shapes)]
+                else:
+                    at.append((check, shapes))
+        self._searches = searches
+        self.sentences = [s for s in document.sentences if s.start in searches]
 
-    def shapes(self, check: int, sentence_start: int) -> tuple[int, ...] | None:
-        """How to search the sentence with check ``check``: None (whole pattern), or these shapes (none: skip)."""
-        return self.plans[check].shapes_in(self.satisfied, sentence_start)
+    def searches(self, sentence_start: int) -> list[tuple[int, tuple[int, ...] | None]]:
+        """Each check that may match in the sentence, with how to search it: ``None`` (whole) or these shapes."""
+        if self._searches is not None:
+            return self._searches.get(sentence_start, ())
+        found = []
+        for check, plan in enumerate(self.plans):
+            shapes = plan.shapes_in(self.scan, sentence_start)
+            if shapes is None or shapes:
+                found.append((check, shapes))
+        return found
