@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from healthlint import Linter
 from healthlint.kinds import prefilter
 from healthlint.kinds.prefilter import PatternPlan
+from healthlint.rules import alternatives
 from healthlint.rules.alternatives import split_alternatives
 from healthlint.rules.literals import WHITE_SPACE, conjunction, required_literals, searchable
 from tests.conftest import ROOT, SHARED
@@ -165,7 +166,60 @@ def test_split_alternatives_refuses(pattern):
     assert split_alternatives(pattern) is None
 
 
+def test_a_shape_led_by_a_vocabulary_is_distributed_over_it(monkeypatch):
+    # (?:a|b)rest tries a, then rest, before b: as a part per leading alternative does
+    monkeypatch.setattr(alternatives, "DISTRIBUTED_LEAD", 0)
+    assert split_alternatives(r"(?:(?<!x)(?:ab|(?:c|d))\s+e(?!y)|f)") == [
+        r"(?<!x)ab\s+e(?!y)", r"(?<!x)c\s+e(?!y)", r"(?<!x)d\s+e(?!y)", "f"]
+    assert split_alternatives(r"(?:a|b)c") == ["ac", "bc"]
+
+
+def test_a_short_leading_alternation_is_left_whole():
+    # a handful of words costs the engine little, and each copy of what follows would be compiled
+    assert split_alternatives(r"(?:(?:is|are)\s+good|bad)") == [r"(?:is|are)\s+good", "bad"]
+    vocabulary = "(?:" + "|".join(f"word{i}" for i in range(60)) + ")"
+    assert len(split_alternatives(vocabulary + r"\s+x")) == 60
+
+
+@pytest.mark.parametrize("pattern", [
+    r"(?:a|b)?c",       # a quantified group is not an alternation to distribute
+    r"(?:a|b)+c",
+    r"(?:a|b){2}c",
+    r"(?:(?:a|b)*c)",
+])
+def test_a_quantified_leading_group_is_not_distributed(pattern, monkeypatch):
+    monkeypatch.setattr(alternatives, "DISTRIBUTED_LEAD", 0)
+    assert split_alternatives(pattern) is None
+
+
+def test_distributing_stops_at_the_size_limit(monkeypatch):
+    monkeypatch.setattr(alternatives, "DISTRIBUTED_LEAD", 0)
+    monkeypatch.setattr(alternatives, "DISTRIBUTED_SIZE", 20)
+    assert split_alternatives(r"(?:a|b|c)" + "x" * 10) is None
+
+
 SHAPES = ["ab", "a", "abc", "b+c", "ca", "c(?=a)", "(?<=b)a", "a[bc]a"]
+LEADS = ["a", "b", "ab", "a+", "b?c", "(?<=a)b", "c(?!a)"]
+RESTS = ["", "a", "b*", "c|a", "(?:a|bc)", "a??b", "x*"]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet="abcx ", max_size=40), st.data())
+def test_distributed_search_finds_the_same_matches(text, data):
+    leads = data.draw(st.lists(st.sampled_from(LEADS), min_size=2, max_size=4, unique=True))
+    rest = data.draw(st.sampled_from(RESTS))
+    pattern = regex.compile("(?:(?:" + "|".join(leads) + ")(?:" + rest + ")|xx)")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(alternatives, "DISTRIBUTED_LEAD", 0)
+        plan = PatternPlan(pattern)
+    if plan.parts is None:  # an alternative could match nothing
+        return
+    assert len(plan.parts) == len(leads) + 1
+    start = data.draw(st.integers(0, len(text)))
+    end = data.draw(st.integers(start, len(text)))
+    expected = [m.span() for m in pattern.finditer(text, start, end)]
+    found = [m.span() for m in plan.finditer(text, start, end, tuple(range(len(plan.parts))))]
+    assert found == expected
 
 
 @settings(max_examples=300, deadline=None)

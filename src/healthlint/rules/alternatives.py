@@ -14,6 +14,18 @@ back-references across them, no global inline flags, no ``\\G`` (whose meaning
 depends on where a search starts), and no alternative that can match the
 empty string. :func:`split_alternatives` returns the
 alternatives' source texts only when all of that holds, else ``None``.
+
+The same holds one level down: ``(?:a|b)rest`` tries ``a`` then ``rest``
+before it tries ``b`` then ``rest``, exactly as ``arest|brest`` does. So an
+alternative that *begins* with an alternation (a shape led by a vocabulary,
+"{efficacy_verbs}{gap}{conditions}") is distributed over it, one part per
+leading word group. Each part then starts with a literal that the regex
+engine scans for, and the prefilter searches only the parts whose words
+occur, where the undivided shape tried every verb at every word of the
+sentence. Only a leading alternation of :data:`DISTRIBUTED_LEAD` characters
+or more is distributed (a vocabulary, not a handful of words, which the
+engine tries cheaply), and only while the copies stay within
+:data:`DISTRIBUTED_SIZE` characters: every copy is compiled.
 """
 from __future__ import annotations
 
@@ -38,9 +50,11 @@ def split_alternatives(pattern: str) -> list[str] | None:
     """
     prefix, body, suffix = _around_group(pattern)
     parts = _split_top_level(body)
-    if parts is None or len(parts) < 2:
+    if parts is None:
         return None
-    parts = [prefix + part + suffix for part in parts]
+    parts = [distributed for part in parts for distributed in _distribute(prefix + part + suffix)]
+    if len(parts) < 2:
+        return None
     for part in parts:
         if _GLOBAL_FLAGS.search(part) or "\\G" in part:
             return None
@@ -54,6 +68,45 @@ def split_alternatives(pattern: str) -> list[str] | None:
 
 
 _ASSERTIONS = ("(?<!", "(?<=", "(?=", "(?!")
+_QUANTIFIERS = ("?", "*", "+", "{")
+
+# The shortest leading alternation worth distributing, and the most characters its copies may add up to.
+DISTRIBUTED_LEAD = 256
+DISTRIBUTED_SIZE = 128_000
+
+
+def _distribute(part: str) -> list[str]:
+    """``P(?:A|B)R`` -> [``PAR``, ``PBR``] when P is zero-width and no quantifier follows the group; else [part].
+
+    Alternatives that are themselves one whole group, ``(?:A|(?:B|C))``, are
+    opened up first: ``A``, ``B``, ``C``; so is a part that is one whole group.
+    """
+    while _is_one_group(part):
+        part = part[3:-1]
+    i = 0
+    while (end := _zero_width(part, i)) > 0:
+        i = end
+    if not part.startswith("(?:", i):
+        return [part]
+    close = _closing(part, i)
+    if close < 0 or close - i < DISTRIBUTED_LEAD or part.startswith(_QUANTIFIERS, close + 1):
+        return [part]
+    leading = _split_top_level(part[i + 3:close])
+    if leading is None or len(leading) < 2:
+        return [part]
+    opened = []
+    for alternative in leading:
+        inner = _split_top_level(alternative[3:-1]) if _is_one_group(alternative) else None
+        opened.extend(inner if inner is not None and len(inner) > 1 else [alternative])
+    prefix, rest = part[:i], part[close + 1:]
+    if sum(len(prefix) + len(a) + len(rest) for a in opened) > DISTRIBUTED_SIZE:
+        return [part]
+    return [prefix + alternative + rest for alternative in opened]
+
+
+def _is_one_group(pattern: str) -> bool:
+    """Is ``pattern`` a single non-capturing group, ``(?:...)`` with nothing after it?"""
+    return pattern.startswith("(?:") and _closing(pattern, 0) == len(pattern) - 1
 
 
 def _zero_width(pattern: str, i: int) -> int:
