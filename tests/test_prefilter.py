@@ -198,6 +198,12 @@ def test_distributing_stops_at_the_size_limit(monkeypatch):
     assert split_alternatives(r"(?:a|b|c)" + "x" * 10) is None
 
 
+def test_alternatives_beyond_the_size_limit_share_parts_in_order(monkeypatch):
+    monkeypatch.setattr(alternatives, "DISTRIBUTED_LEAD", 0)
+    monkeypatch.setattr(alternatives, "DISTRIBUTED_SIZE", 30)
+    assert split_alternatives(r"(?:a|b|c|d|e)xyz") == ["axyz", "(?:b|c)xyz", "(?:d|e)xyz"]
+
+
 SHAPES = ["ab", "a", "abc", "b+c", "ca", "c(?=a)", "(?<=b)a", "a[bc]a"]
 LEADS = ["a", "b", "ab", "a+", "b?c", "(?<=a)b", "c(?!a)"]
 RESTS = ["", "a", "b*", "c|a", "(?:a|bc)", "a??b", "x*"]
@@ -209,12 +215,15 @@ def test_distributed_search_finds_the_same_matches(text, data):
     leads = data.draw(st.lists(st.sampled_from(LEADS), min_size=2, max_size=4, unique=True))
     rest = data.draw(st.sampled_from(RESTS))
     pattern = regex.compile("(?:(?:" + "|".join(leads) + ")(?:" + rest + ")|xx)")
+    size = data.draw(st.sampled_from([alternatives.DISTRIBUTED_SIZE, 40, 50]))  # small: runs share a part
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(alternatives, "DISTRIBUTED_LEAD", 0)
+        patch.setattr(alternatives, "DISTRIBUTED_SIZE", size)
         plan = PatternPlan(pattern)
     if plan.parts is None:  # an alternative could match nothing
         return
-    assert len(plan.parts) == len(leads) + 1
+    if size == alternatives.DISTRIBUTED_SIZE:
+        assert len(plan.parts) == len(leads) + 1
     start = data.draw(st.integers(0, len(text)))
     end = data.draw(st.integers(start, len(text)))
     expected = [m.span() for m in pattern.finditer(text, start, end)]

@@ -24,8 +24,8 @@ engine scans for, and the prefilter searches only the parts whose words
 occur, where the undivided shape tried every verb at every word of the
 sentence. Only a leading alternation of :data:`DISTRIBUTED_LEAD` characters
 or more is distributed (a vocabulary, not a handful of words, which the
-engine tries cheaply), and only while the copies stay within
-:data:`DISTRIBUTED_SIZE` characters: every copy is compiled.
+engine tries cheaply), into as many parts as :data:`DISTRIBUTED_SIZE`
+characters allow: every copy of what follows the alternation is compiled.
 """
 from __future__ import annotations
 
@@ -70,38 +70,47 @@ def split_alternatives(pattern: str) -> list[str] | None:
 _ASSERTIONS = ("(?<!", "(?<=", "(?=", "(?!")
 _QUANTIFIERS = ("?", "*", "+", "{")
 
-# The shortest leading alternation worth distributing, and the most characters its copies may add up to.
+# The shortest leading alternation worth distributing, and the most characters its parts may add up to
+# (more leading alternatives than that allows share a part, in runs of neighbours).
 DISTRIBUTED_LEAD = 256
-DISTRIBUTED_SIZE = 128_000
+DISTRIBUTED_SIZE = 32_000
 
 
 def _distribute(part: str) -> list[str]:
     """``P(?:A|B)R`` -> [``PAR``, ``PBR``] when P is zero-width and no quantifier follows the group; else [part].
 
+    With more alternatives than :data:`DISTRIBUTED_SIZE` has room for, a part
+    takes a run of them: ``P(?:A|B)R``, ``P(?:C|D)R``, still in their order.
+
     Alternatives that are themselves one whole group, ``(?:A|(?:B|C))``, are
     opened up first: ``A``, ``B``, ``C``; so is a part that is one whole group.
     """
+    whole = part
     while _is_one_group(part):
         part = part[3:-1]
     i = 0
     while (end := _zero_width(part, i)) > 0:
         i = end
     if not part.startswith("(?:", i):
-        return [part]
+        return [whole]
     close = _closing(part, i)
     if close < 0 or close - i < DISTRIBUTED_LEAD or part.startswith(_QUANTIFIERS, close + 1):
-        return [part]
+        return [whole]
     leading = _split_top_level(part[i + 3:close])
     if leading is None or len(leading) < 2:
-        return [part]
+        return [whole]
     opened = []
     for alternative in leading:
         inner = _split_top_level(alternative[3:-1]) if _is_one_group(alternative) else None
         opened.extend(inner if inner is not None and len(inner) > 1 else [alternative])
     prefix, rest = part[:i], part[close + 1:]
-    if sum(len(prefix) + len(a) + len(rest) for a in opened) > DISTRIBUTED_SIZE:
-        return [part]
-    return [prefix + alternative + rest for alternative in opened]
+    # as many parts as the copies of prefix and rest allow; each part a run of neighbouring alternatives
+    copies = (DISTRIBUTED_SIZE - sum(map(len, opened))) // (len(prefix) + len(rest) + 4)
+    count = min(len(opened), copies)
+    if count < 2:
+        return [whole]
+    runs = [opened[len(opened) * k // count:len(opened) * (k + 1) // count] for k in range(count)]
+    return [prefix + (run[0] if len(run) == 1 else "(?:" + "|".join(run) + ")") + rest for run in runs]
 
 
 def _is_one_group(pattern: str) -> bool:
