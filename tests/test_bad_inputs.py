@@ -161,6 +161,19 @@ def test_100_mb_file_is_reported_not_read(tmp_path):
     assert f"{tmp_path / 'small.md'}:1:8:" in result.stdout.decode()
 
 
+@pytest.mark.parametrize("actual", [0, 99, 100, 101, 5000])
+def test_a_file_is_read_whole_whatever_size_stat_gave(actual):
+    # a file that grew or shrank between stat and read is still read whole, up to the limit
+    from io import BytesIO
+
+    from healthlint.sources import read_limited
+
+    data = b"x" * actual
+    assert read_limited(BytesIO(data), limit=4096 * 2, expected=100) == data
+    with pytest.raises(UnreadableFile, match="larger than"):
+        read_limited(BytesIO(b"x" * (3 * 1024 * 1024)), limit=2 * 1024 * 1024, expected=actual)
+
+
 def test_stdin_over_the_limit_is_reported(tmp_path):
     result = run_cli("-", input=b"a" * (MAX_FILE_BYTES + 1))
     assert result.returncode == 2

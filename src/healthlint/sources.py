@@ -52,9 +52,21 @@ def _too_large(limit: int) -> UnreadableFile:
     return UnreadableFile(f"larger than the {limit // (1024 * 1024)} MiB limit; not read (split the file)")
 
 
-def read_limited(stream, limit: int = MAX_FILE_BYTES) -> bytes:
-    """Read a binary stream, refusing one longer than ``limit`` bytes without reading the rest."""
-    raw = stream.read(limit + 1)
+def read_limited(stream, limit: int = MAX_FILE_BYTES, expected: int | None = None) -> bytes:
+    """Read a binary stream, refusing one longer than ``limit`` bytes without reading the rest.
+
+    ``expected``: the size the stream should have (a file's, from stat). A read
+    asks for that much and one byte more, rather than for ``limit`` bytes, whose
+    buffer would be allocated in full for every small file; a file that grew
+    meanwhile is read on up to the limit.
+    """
+    if expected is not None and expected < limit:
+        raw = stream.read(expected + 1)
+        if len(raw) <= expected:
+            return raw
+        raw += stream.read(limit + 1 - len(raw))
+    else:
+        raw = stream.read(limit + 1)
     if len(raw) > limit:
         raise _too_large(limit)
     return raw
@@ -71,7 +83,7 @@ def read_text(path: str) -> str:
         if info.st_size > MAX_FILE_BYTES:
             raise _too_large(MAX_FILE_BYTES)
         with open(path, "rb") as f:
-            raw = read_limited(f)
+            raw = read_limited(f, expected=info.st_size)
     except OSError as e:
         raise UnreadableFile(e.strerror or str(e)) from None
     return decode(raw)
