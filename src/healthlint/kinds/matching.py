@@ -51,7 +51,11 @@ class SentenceMatcher:
         if scope == "document":
             return 0, len(document.prose)
         c_start, c_end = clause
-        return {"clause": (c_start, c_end), "preceding": (c_start, m_start), "following": (m_end, c_end)}[scope]
+        if scope == "clause":
+            return c_start, c_end
+        if scope == "preceding":
+            return c_start, m_start
+        return m_end, c_end  # following
 
     def cancelled(self, document, sentence, m_start: int, m_end: int, exceptions: Iterable[Exception_],
                   plans: Iterable[PatternPlan | None]) -> bool:

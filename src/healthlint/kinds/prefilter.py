@@ -130,13 +130,15 @@ class ClauseIndex:
 class Scan:
     """What :meth:`ClauseIndex.scan` found in one document."""
 
-    __slots__ = ("satisfied", "clauses_at")
+    __slots__ = ("satisfied", "clauses_at", "resolved")
 
     def __init__(self):
         # selecting pattern id -> sentence start -> its shapes whose clauses all occur in that sentence
         self.satisfied: dict[int, dict[int, list[int]]] = {}
         # sentence start -> the ids of the clauses found in it (sentences with none are left out)
         self.clauses_at: dict[int, set[int]] = {}
+        # (pattern id, sentence start) -> the shapes of a pattern that does not select, once asked for
+        self.resolved: dict[tuple[int, int], tuple[int, ...]] = {}
 
 
 _FOUND_IDS = itemgetter(1)  # automaton.iter yields (end, clause ids)
@@ -165,11 +167,16 @@ class PatternPlan:
     def _register(self) -> None:
         # id None: search every sentence with the whole pattern; else the pattern's id in INDEX
         requirement = self.requirement
+        # for a pattern that does not select: first clause id -> (shape, the ids of its other clauses)
+        self._by_first: dict[int, list[tuple[int, tuple[int, ...]]]] = {}
         if requirement is None:
-            self.id, self._needs = None, ()
+            self.id = None
         else:
             self.id, clause_ids = INDEX.register(requirement, self.selects)
-            self._needs = tuple(enumerate(clause_ids))  # (shape, the ids of the clauses it needs)
+            for shape, ids in enumerate(clause_ids):
+                if ids:
+                    self._by_first.setdefault(ids[0], []).append((shape, ids[1:]))
+        self._firsts = frozenset(self._by_first)
         self.always = () if requirement is None else tuple(i for i, shape in enumerate(requirement) if not shape)
 
     def __getstate__(self):
@@ -195,8 +202,14 @@ class PatternPlan:
             ids = scan.clauses_at.get(sentence_start)
             if not ids:
                 return self.always
-            contains = ids.issuperset
-            return tuple(shape for shape, needs in self._needs if contains(needs))
+            key = (self.id, sentence_start)
+            shapes = scan.resolved.get(key)
+            if shapes is None:  # resolved once per sentence, however many matches ask
+                contains = ids.issuperset
+                found = [shape for first in self._firsts.intersection(ids)
+                         for shape, rest in self._by_first[first] if not rest or contains(rest)]
+                shapes = scan.resolved[key] = tuple(sorted(found + list(self.always))) if found else self.always
+            return shapes
         by_start = scan.satisfied.get(self.id)
         found = by_start.get(sentence_start) if by_start else None
         if not found:
