@@ -294,3 +294,35 @@ def test_same_findings_on_generated_documents(linters, text):
     with_prefilter, without = linters
     for name in ("doc.md", "doc.txt"):
         assert with_prefilter.lint_text(text, name) == without.lint_text(text, name)
+
+
+# --- link destinations -----------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def link_targets():
+    linter = Linter(profile="strict")
+    targets = [t for rule in linter.rules for t in getattr(rule.check, "targets", ())]
+    assert targets and all(t.requirement is not None for t in targets)
+    return targets
+
+
+URL_PIECES = ["https://", "http://", "www.", "amzn.to/", "amazon.com/dp/B0", "?tag=", "&ref=", "/go/", "bit.ly/",
+              "shareasale.com", "example.com", "/recommends/", "?aff_id=", "utm_source=", "-20", "ODS.OD.NIH.GOV/",
+              "a", "/", ".", "=", "x1"]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(URL_PIECES), max_size=8).map("".join))
+def test_a_link_target_is_skipped_only_where_it_cannot_match(link_targets, url):
+    for target in link_targets:
+        expected = target.pattern.search(url)
+        found = target.search(url)
+        assert (found and found.span()) == (expected and expected.span()), (target.pattern, url)
+
+
+def test_link_targets_pickle_without_their_automaton(link_targets):
+    import pickle
+
+    target = pickle.loads(pickle.dumps(link_targets[0]))
+    assert target.search("https://amzn.to/3xYz") is not None
+    assert target.search("https://ods.od.nih.gov/factsheets/") is None

@@ -12,9 +12,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from healthlint.budget import remaining
 from healthlint.kinds.document import front_matter_satisfies
 from healthlint.kinds.matching import SentenceMatcher, describe, in_scope, is_question
+from healthlint.kinds.prefilter import LiteralFilter
 from healthlint.rules import schema
 from healthlint.rules.schema import Field
 
@@ -37,7 +37,7 @@ _NOWHERE = None
 
 @dataclass(frozen=True)
 class LinkKind:
-    targets: tuple
+    targets: tuple  # of LiteralFilter: the commercial destinations
     phrases: SentenceMatcher
     disclosures: SentenceMatcher
     front_matter: tuple[str, ...]
@@ -48,7 +48,7 @@ class LinkKind:
     def build(cls, values: dict, defaults: dict) -> "LinkKind":
         breaks = values["clause_breaks"] or defaults["clause_breaks"]
         return cls(
-            values["targets"],
+            tuple(LiteralFilter(target) for target in values["targets"]),
             SentenceMatcher(values["phrases"], values["phrases_unless"], breaks),
             SentenceMatcher(values["disclosures"], values["disclosures_unless"], breaks),
             values["front_matter"],
@@ -76,7 +76,7 @@ class LinkKind:
                 continue  # reported once, at its definition
             if before is not None and link.url_start >= before:
                 continue
-            if any(t.search(link.url, timeout=remaining()) for t in self.targets):
+            if any(t.search(link.url) for t in self.targets):
                 found.append((link.url_start, link.url_end, rule.message.replace("{match}", describe(link.url))))
         if self.phrases.checks:
             prose = document.prose

@@ -282,3 +282,53 @@ class Plan:
             if shapes is None or shapes:
                 found.append((check, shapes))
         return found
+
+
+class LiteralFilter:
+    """A pattern searched in short texts of their own (link destinations), skipped where it cannot match.
+
+    The prose prefilter works sentence by sentence; a link's URL is not prose.
+    This one holds the pattern's required strings (:mod:`healthlint.rules.literals`)
+    in an automaton of its own and searches the pattern only in a text that
+    holds every clause of one of its shapes: the same matches, for most links
+    without running the pattern at all.
+    """
+
+    def __init__(self, pattern: Pattern):
+        self.pattern = pattern
+        self.requirement = required_literals(pattern.pattern, pattern.flags)
+        self._automaton = None
+
+    def __getstate__(self):
+        return {"pattern": self.pattern, "requirement": self.requirement}
+
+    def __setstate__(self, state) -> None:
+        self.__dict__.update(state)
+        self._automaton = None
+
+    def search(self, text: str) -> regex.Match | None:
+        """The pattern's first match in ``text``, or ``None``."""
+        if self.requirement is not None and not self._may_match(text):
+            return None
+        return self.pattern.search(text, timeout=remaining())
+
+    def _may_match(self, text: str) -> bool:
+        automaton = self._automaton
+        if automaton is None:
+            automaton = self._automaton = self._build()
+        found = set(chain.from_iterable(map(_FOUND_IDS, automaton.iter(searchable(text))))) if len(automaton) else set()
+        return any(found.issuperset(shape) for shape in self._shapes)
+
+    def _build(self):
+        ids: dict[frozenset, int] = {}
+        self._shapes = [frozenset(ids.setdefault(clause, len(ids)) for clause in shape) for shape in self.requirement]
+        by_string: dict[str, list[int]] = {}
+        for clause, clause_id in ids.items():
+            for s in clause:
+                by_string.setdefault(s, []).append(clause_id)
+        built = ahocorasick.Automaton()
+        for s, clause_ids in by_string.items():
+            built.add_word(s, tuple(clause_ids))
+        if by_string:
+            built.make_automaton()
+        return built
