@@ -204,7 +204,7 @@ def test_alternatives_beyond_the_size_limit_share_parts_in_order(monkeypatch):
     assert split_alternatives(r"(?:a|b|c|d|e)xyz") == ["axyz", "(?:b|c)xyz", "(?:d|e)xyz"]
 
 
-SHAPES = ["ab", "a", "abc", "b+c", "ca", "c(?=a)", "(?<=b)a", "a[bc]a"]
+SHAPES = ["ab", "a", "abc", "b+c", "ca", "c(?=a)", "(?<=b)a", "a[bc]a", r"\Ga", r"\Gb+", r"\G[ab]c"]
 LEADS = ["a", "b", "ab", "a+", "b?c", "(?<=a)b", "c(?!a)"]
 RESTS = ["", "a", "b*", "c|a", "(?:a|bc)", "a??b", "x*"]
 
@@ -252,7 +252,7 @@ def linters():
     with_prefilter = Linter(profile="strict", rule_timeout=None)
     patch = pytest.MonkeyPatch()
     patch.setattr(prefilter, "required_literals", lambda pattern, flags=0: None)
-    patch.setattr(prefilter, "split_alternatives", lambda pattern: None)
+    patch.setattr(prefilter, "split_alternatives", lambda pattern, **options: None)
     patch.setenv("HEALTHLINT_NO_CACHE", "1")
     try:
         without = Linter(profile="strict", rule_timeout=None)

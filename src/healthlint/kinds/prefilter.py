@@ -25,7 +25,7 @@ import ahocorasick
 import regex
 
 from healthlint.budget import remaining
-from healthlint.rules.alternatives import split_alternatives
+from healthlint.rules.alternatives import anchored, split_alternatives
 from healthlint.rules.literals import conjunction, required_literals, searchable
 from healthlint.rules.patterns import Pattern
 
@@ -156,8 +156,10 @@ class PatternPlan:
     def __init__(self, pattern: Pattern, selects: bool = True):
         self.pattern = pattern
         self.selects = selects
-        self.parts = split_alternatives(pattern.pattern)
+        self.parts = split_alternatives(pattern.pattern, anchors=True)
         self._compiled = [Pattern(part, pattern.flags) for part in self.parts or ()]
+        # parts with \G match only where a search starts: searched again from each new position
+        self.anchored = frozenset(i for i, part in enumerate(self.parts or ()) if anchored(part))
         if self.parts:
             self.requirement = tuple(conjunction(part, pattern.flags) for part in self.parts)
         else:
@@ -181,10 +183,11 @@ class PatternPlan:
 
     def __getstate__(self):
         return {"pattern": self.pattern, "selects": self.selects, "parts": self.parts, "_compiled": self._compiled,
-                "requirement": self.requirement}
+                "requirement": self.requirement, "anchored": self.anchored}
 
     def __setstate__(self, state) -> None:
         state.setdefault("selects", True)
+        state.setdefault("anchored", frozenset())
         self.__dict__.update(state)
         self._register()  # clause ids belong to this process's index
 
@@ -235,11 +238,12 @@ class PatternPlan:
             return
         pos = start
         found = {i: self.part(i).search(text, pos, end, timeout=remaining()) for i in shapes}
+        anchored = self.anchored
         while True:
             best = None
             for i in shapes:
                 m = found[i]
-                if m is not None and m.start() < pos:
+                if (m is not None and m.start() < pos) or (i in anchored and pos > start):
                     m = found[i] = self.part(i).search(text, pos, end, timeout=remaining())
                 if m is not None and (best is None or m.start() < best.start()):
                     best = m

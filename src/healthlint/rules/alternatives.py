@@ -11,9 +11,11 @@ the first alternative that matches wins. Searching each alternative on its
 own and taking the leftmost match (the lower index on a tie) gives the same
 matches, provided the alternatives share nothing: no capturing groups or
 back-references across them, no global inline flags, no ``\\G`` (whose meaning
-depends on where a search starts), and no alternative that can match the
-empty string. :func:`split_alternatives` returns the
-alternatives' source texts only when all of that holds, else ``None``.
+depends on where a search starts: a caller that searches such an alternative
+afresh from every position the whole would search from may allow it, see
+``anchors``), and no alternative that can match the empty string.
+:func:`split_alternatives` returns the alternatives' source texts only when
+all of that holds, else ``None``.
 
 The same holds one level down: ``(?:a|b)rest`` tries ``a`` then ``rest``
 before it tries ``b`` then ``rest``, exactly as ``arest|brest`` does. So an
@@ -36,10 +38,12 @@ try:
 except ImportError:  # pragma: no cover
     import sre_parse as _sre_parse  # type: ignore[no-redef]
 
+from healthlint.rules.literals import without_regex_only_anchors
+
 _GLOBAL_FLAGS = re.compile(r"\(\?[a-zA-Z]+\)")
 
 
-def split_alternatives(pattern: str) -> list[str] | None:
+def split_alternatives(pattern: str, anchors: bool = False) -> list[str] | None:
     r"""The top-level alternatives of ``pattern``, or ``None``.
 
     The alternation may sit inside one non-capturing group with zero-width
@@ -47,6 +51,10 @@ def split_alternatives(pattern: str) -> list[str] | None:
     ``(?<![\w])(?:a|b)(?![\w])`` gives ``(?<![\w])a(?![\w])`` and
     ``(?<![\w])b(?![\w])``. (Only zero-width: they make no choices, so each
     alternative still backtracks in the same order.)
+
+    ``anchors``: alternatives holding ``\\G`` are allowed; the caller must
+    search them again from every position at which the whole pattern's search
+    would go on (:func:`anchored` names them).
     """
     prefix, body, suffix = _around_group(pattern)
     parts = _split_top_level(body)
@@ -56,10 +64,10 @@ def split_alternatives(pattern: str) -> list[str] | None:
     if len(parts) < 2:
         return None
     for part in parts:
-        if _GLOBAL_FLAGS.search(part) or "\\G" in part:
+        if _GLOBAL_FLAGS.search(part) or (not anchors and "\\G" in part):
             return None
         try:
-            parsed = _sre_parse.parse(part)
+            parsed = _sre_parse.parse(without_regex_only_anchors(part) if anchors else part)
         except Exception:
             return None
         if parsed.state.groups > 1 or parsed.getwidth()[0] == 0:
@@ -68,6 +76,11 @@ def split_alternatives(pattern: str) -> list[str] | None:
 
 
 _ASSERTIONS = ("(?<!", "(?<=", "(?=", "(?!")
+
+
+def anchored(part: str) -> bool:
+    """May ``part`` hold ``\\G`` (a match only where the search starts)? Read from the text: never missed."""
+    return "\\G" in part
 _QUANTIFIERS = ("?", "*", "+", "{")
 
 # The shortest leading alternation worth distributing, and the most characters its parts may add up to

@@ -91,9 +91,14 @@ def conjunction(pattern: str, flags: int = 0) -> tuple[Clause, ...]:
     return () if items is None else _best_clauses(items)
 
 
+def without_regex_only_anchors(pattern: str) -> str:
+    """``pattern`` less the zero-width escapes only ``regex`` knows (``\\G``, ``\\m``, ``\\M``), for the stdlib parser."""
+    return _REGEX_ONLY_ZERO_WIDTH.sub(r"\1", pattern)
+
+
 def _parse(pattern: str, flags: int) -> list | None:
     try:
-        return list(_sre_parse.parse(_REGEX_ONLY_ZERO_WIDTH.sub(r"\1", pattern), flags & _PARSER_FLAGS))
+        return list(_sre_parse.parse(without_regex_only_anchors(pattern), flags & _PARSER_FLAGS))
     except (RecursionError, Exception):  # syntax the stdlib parser does not share with ``regex``
         return None
 
