@@ -52,8 +52,15 @@ def test_front_matter_is_read_only_where_there_is_some(tmp_path):
     article.write_text("Kratom relieves depression.\n", encoding="utf-8")
     _modules_of_a_run(tmp_path, article)
     assert "yaml" not in _modules_of_a_run(tmp_path, article)
-    article.write_text("---\ntitle: Kratom\n---\nKratom relieves depression.\n", encoding="utf-8")
+    article.write_text("---\ntitle: Kratom\nsponsored: true\n---\nKratom relieves depression.\n", encoding="utf-8")
     assert "yaml" in _modules_of_a_run(tmp_path, article)
+
+
+def test_front_matter_without_a_field_any_rule_asks_for_is_not_read(tmp_path):
+    article = tmp_path / "one.md"
+    article.write_text("---\ntitle: Kratom\ntags: [herbs]\n---\nKratom relieves depression.\n", encoding="utf-8")
+    _modules_of_a_run(tmp_path, article)
+    assert "yaml" not in _modules_of_a_run(tmp_path, article)
 
 
 def test_a_configuration_file_is_still_read(tmp_path):

@@ -2,7 +2,7 @@
 import pytest
 import yaml
 
-from healthlint.text.front_matter import read_front_matter
+from healthlint.text.front_matter import FrontMatter, read_front_matter
 
 
 def pure_python(content):
@@ -84,3 +84,32 @@ def test_front_matter_is_found_where_markdown_its_plugin_finds_it(source):
         lines = LineIndex(source)
         body_start = lines.line_start(token.map[1] + 1) if token.map[1] < lines.line_count else len(source)
         assert found == (token.content, body_start)
+
+
+# --- read when used -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("content", [
+    "title: x\nsponsored: yes",
+    "title: x\nsponsored: ''",
+    '"spon\\x73ored": true',          # the key spelled with an escape
+    '"spon\\\n  sored": true',         # and with a line continuation
+    "title: x",
+    "- a list",
+    "sponsored: [unclosed",
+    "a: &x {sponsored: 1}\nb:\n  <<: *x",
+])
+def test_front_matter_read_when_used_answers_as_the_whole_mapping(content):
+    whole = read_front_matter(content)
+    lazy = FrontMatter(content)
+    for key in ("sponsored", "title", "missing", "b"):
+        assert lazy.get(key) == whole.get(key)
+        assert (key in lazy) == (key in whole)
+    assert lazy == whole and dict(lazy) == whole and len(lazy) == len(whole)
+
+
+def test_a_field_named_nowhere_is_answered_without_reading():
+    lazy = FrontMatter("title: Kratom\ndate: 2020-01-01")
+    assert lazy.get("sponsored") is None and "sponsored" not in lazy
+    assert lazy._data is None
+    assert lazy.get("title") == "Kratom"

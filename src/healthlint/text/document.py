@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import copy
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -66,7 +67,7 @@ class Document:
     prose: str
     segments: list[Segment]
     links: list[Link] = field(default_factory=list)
-    front_matter: dict = field(default_factory=dict)
+    front_matter: Mapping = field(default_factory=dict)  # a dict, or a FrontMatter read when used
     kind: str = "markdown"
     # What checks learn about this document once and reuse (e.g. prefilter candidates).
     cache: dict = field(default_factory=dict, compare=False, repr=False)

@@ -25,12 +25,13 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from collections.abc import Mapping
 from itertools import accumulate
 
 import pyromark
 
 from healthlint.text.document import Document, Link, Segment, scope_for
-from healthlint.text.front_matter import find_front_matter, read_front_matter
+from healthlint.text.front_matter import FrontMatter, find_front_matter
 from healthlint.text.link_syntax import Definitions, destination, read_definition
 from healthlint.text.positions import LineIndex
 from healthlint.text.prose import ProseBuilder, blank, cut_bare_urls
@@ -52,12 +53,12 @@ _INLINE_CONTAINERS = frozenset({"Emphasis", "Strong", "Strikethrough"})
 def read_markdown(source: str, path: str = "<text>") -> Document:
     if _TOO_DEEP.search(source):
         return _read_nested(source, path)
-    front_matter: dict = {}
+    front_matter: Mapping = {}
     body = source
     found = find_front_matter(source)
     if found:
         content, body_start = found
-        front_matter = read_front_matter(content)
+        front_matter = FrontMatter(content)
         body = blank(source[:body_start]) + source[body_start:]
     if "\r" in body:
         body = _LONE_CR.sub("\n", body)

@@ -15,12 +15,14 @@ blocks and reference definitions are never prose.
 """
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import regex
 from markdown_it import MarkdownIt
 from mdit_py_plugins.front_matter import front_matter_plugin
 
 from healthlint.text.document import Document, Link, Segment, scope_for
-from healthlint.text.front_matter import read_front_matter
+from healthlint.text.front_matter import FrontMatter
 from healthlint.text.link_syntax import Definitions, destination, read_definition
 from healthlint.text.positions import LineIndex
 from healthlint.text.prose import ProseBuilder, cut_bare_urls
@@ -180,7 +182,7 @@ def read_nested_markdown(source: str, path: str = "<text>") -> Document:
 
     aligner = _Aligner(source, lines, definitions)
     segments: list[Segment] = []
-    front_matter: dict = {}
+    front_matter: Mapping = {}
     stack: list[str] = []
     max_nesting = _PARSER.options["maxNesting"]
     deepest = max_nesting - 1
@@ -191,7 +193,7 @@ def read_nested_markdown(source: str, path: str = "<text>") -> Document:
             if span:
                 segments.append(Segment(span[0], span[1], _scope(stack + [token.type], scopes)))
         if token.type == "front_matter":
-            front_matter = read_front_matter(token.content)
+            front_matter = FrontMatter(token.content)
         elif token.nesting == 1:
             stack.append(token.type)
         elif token.nesting == -1:
