@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass
+from healthlint.records import record
 
 
 class Severity(enum.IntEnum):
@@ -23,7 +23,7 @@ class Severity(enum.IntEnum):
         return self.name.lower()
 
 
-@dataclass(frozen=True, order=True)
+@record(order=True)
 class Diagnostic:
     """One finding, 1-based, columns in Unicode code points; the end is exclusive."""
 

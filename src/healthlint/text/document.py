@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 
+from healthlint.records import record
 from healthlint.text.positions import LineIndex
 
 # The scopes a rule may restrict itself to (Vale's vocabulary, simplified).
@@ -25,7 +26,7 @@ def scope_for(*, heading: bool, cell: bool, list_item: bool, blockquote: bool) -
     return "paragraph"
 
 
-@dataclass(frozen=True)
+@record
 class Segment:
     """A run of prose that sentences never cross: a paragraph, heading, list item or table cell."""
 
@@ -34,7 +35,7 @@ class Segment:
     scope: str
 
 
-@dataclass(frozen=True)
+@record
 class Sentence:
     start: int
     end: int
@@ -43,7 +44,7 @@ class Sentence:
     segment_end: int = 0
 
 
-@dataclass(frozen=True)
+@record
 class Link:
     """A link target and, where it has one, its anchor text (offsets into the source).
 
