@@ -192,6 +192,13 @@ def test_a_quantified_leading_group_is_not_distributed(pattern, monkeypatch):
     assert split_alternatives(pattern) is None
 
 
+def test_a_plan_of_a_compiled_pattern_searches_it_whole_too():
+    pattern = regex.compile(r"\bcures?\b", regex.I)
+    plan = PatternPlan(pattern)
+    assert [m.span() for m in plan.finditer("It cures. Cure!", 0, 15, None)] == [(3, 8), (10, 14)]
+    assert plan.search("It cures.", 0, 9, None)
+
+
 def test_distributing_stops_at_the_size_limit(monkeypatch):
     monkeypatch.setattr(alternatives, "DISTRIBUTED_LEAD", 0)
     monkeypatch.setattr(alternatives, "DISTRIBUTED_SIZE", 20)

@@ -10,17 +10,18 @@ from typing import Iterable, Iterator
 import regex
 
 from healthlint.budget import remaining
-from healthlint.kinds.prefilter import PatternPlan, Plan
+from healthlint.kinds.prefilter import PatternPlan, Plan, as_rule_pattern
 from healthlint.rules.model import Check, Exception_
+from healthlint.rules.patterns import Pattern
 
 
 class SentenceMatcher:
     """Finds the matches of some checks that no exception cancels, sentence by sentence."""
 
-    def __init__(self, checks: Iterable[Check], unless: Iterable[Exception_], clause_breaks: regex.Pattern):
+    def __init__(self, checks: Iterable[Check], unless: Iterable[Exception_], clause_breaks: Pattern | regex.Pattern):
         self.checks = tuple(checks)
         self.unless = tuple(unless)
-        self.clause_breaks = clause_breaks
+        self.clause_breaks = as_rule_pattern(clause_breaks)
         self.plans = tuple(PatternPlan(check.pattern) for check in self.checks)
         # Exceptions looked for inside the sentence are prefiltered like checks; wider ones are not.
         self.exception_plans = tuple(_exception_plans(check.unless) for check in self.checks)
@@ -29,7 +30,7 @@ class SentenceMatcher:
     def clause(self, text: str, s_start: int, s_end: int, m_start: int, m_end: int) -> tuple[int, int]:
         """The clause around a match: between the nearest clause breaks outside it."""
         c_start, c_end = s_start, s_end
-        for brk in self.clause_breaks.finditer(text, s_start, s_end, timeout=remaining()):
+        for brk in self.clause_breaks.compiled.finditer(text, s_start, s_end, timeout=remaining()):
             if brk.end() <= m_start:
                 c_start = brk.end()
             elif brk.start() >= m_end:

@@ -146,6 +146,11 @@ _FOUND_IDS = itemgetter(1)  # automaton.iter yields (end, clause ids)
 INDEX = ClauseIndex()
 
 
+def as_rule_pattern(pattern: Pattern | regex.Pattern) -> Pattern:
+    """A rule :class:`Pattern` for a compiled one (as tests and callers of the API may pass), else itself."""
+    return pattern if isinstance(pattern, Pattern) else Pattern(pattern.pattern, pattern.flags, pattern)
+
+
 class PatternPlan:
     """How to search one check pattern: whole, or shape by shape.
 
@@ -153,8 +158,8 @@ class PatternPlan:
     than being consulted about a sentence already chosen (an exception).
     """
 
-    def __init__(self, pattern: Pattern, selects: bool = True):
-        self.pattern = pattern
+    def __init__(self, pattern: Pattern | regex.Pattern, selects: bool = True):
+        self.pattern = as_rule_pattern(pattern)
         self.selects = selects
         self.parts = split_alternatives(pattern.pattern, anchors=True)
         self._compiled = [Pattern(part, pattern.flags) for part in self.parts or ()]
@@ -224,8 +229,12 @@ class PatternPlan:
     def search(self, text: str, start: int, end: int, shapes: tuple[int, ...] | None) -> bool:
         """Does the pattern match somewhere in ``text[start:end]``, searching only ``shapes`` when given?"""
         if shapes is None or self.parts is None:
-            return self.pattern.search(text, start, end, timeout=remaining()) is not None
-        return any(self._compiled[i].search(text, start, end, timeout=remaining()) for i in shapes)
+            return self.pattern.compiled.search(text, start, end, timeout=remaining()) is not None
+        parts = self._compiled
+        for i in shapes:
+            if parts[i].compiled.search(text, start, end, timeout=remaining()) is not None:
+                return True
+        return False
 
     def finditer(self, text: str, start: int, end: int, shapes: tuple[int, ...] | None) -> Iterator[regex.Match]:
         """The matches of the pattern in ``text[start:end]``, searching only ``shapes`` when given.
@@ -234,17 +243,18 @@ class PatternPlan:
         shape, the lower shape on a tie, then on from its end.
         """
         if shapes is None or self.parts is None:
-            yield from self.pattern.finditer(text, start, end, timeout=remaining())
+            yield from self.pattern.compiled.finditer(text, start, end, timeout=remaining())
             return
         pos = start
-        found = {i: self.part(i).search(text, pos, end, timeout=remaining()) for i in shapes}
+        parts = self._compiled
+        found = {i: parts[i].compiled.search(text, pos, end, timeout=remaining()) for i in shapes}
         anchored = self.anchored
         while True:
             best = None
             for i in shapes:
                 m = found[i]
                 if (m is not None and m.start() < pos) or (i in anchored and pos > start):
-                    m = found[i] = self.part(i).search(text, pos, end, timeout=remaining())
+                    m = found[i] = parts[i].compiled.search(text, pos, end, timeout=remaining())
                 if m is not None and (best is None or m.start() < best.start()):
                     best = m
             if best is None:
