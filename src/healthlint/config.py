@@ -97,6 +97,8 @@ class Config:
 
     def ignored_for(self, path: str) -> frozenset[str]:
         """Rules that ``per-file-ignores`` turns off for ``path``."""
+        if not self.per_file_ignores:
+            return frozenset()  # no path to work out
         rel = self.relative(path)
         return frozenset(r for glob, rules in self.per_file_ignores if matches_any(rel, (glob,)) for r in rules)
 
