@@ -27,14 +27,22 @@ class SentenceMatcher:
         self.exception_plans = tuple(_exception_plans(check.unless) for check in self.checks)
         self.rule_exception_plans = _exception_plans(self.unless)
 
-    def clause(self, text: str, s_start: int, s_end: int, m_start: int, m_end: int) -> tuple[int, int]:
-        """The clause around a match: between the nearest clause breaks outside it."""
+    def clause(self, document, s_start: int, s_end: int, m_start: int, m_end: int) -> tuple[int, int]:
+        """The clause around a match: between the nearest clause breaks outside it.
+
+        A sentence's breaks are found once, whichever rules and matches ask.
+        """
+        key = (self.clause_breaks, s_start)
+        breaks = document.cache.get(key)
+        if breaks is None:
+            breaks = document.cache[key] = [m.span() for m in self.clause_breaks.compiled.finditer(
+                document.prose, s_start, s_end, timeout=remaining())]
         c_start, c_end = s_start, s_end
-        for brk in self.clause_breaks.compiled.finditer(text, s_start, s_end, timeout=remaining()):
-            if brk.end() <= m_start:
-                c_start = brk.end()
-            elif brk.start() >= m_end:
-                c_end = brk.start()
+        for b_start, b_end in breaks:
+            if b_end <= m_start:
+                c_start = b_end
+            elif b_start >= m_end:
+                c_end = b_start
                 break
         return c_start, c_end
 
@@ -64,7 +72,7 @@ class SentenceMatcher:
         clause = None
         for exc, plan in zip(exceptions, plans):
             if clause is None and exc.scope in ("clause", "preceding", "following"):
-                clause = self.clause(text, sentence.start, sentence.end, m_start, m_end)
+                clause = self.clause(document, sentence.start, sentence.end, m_start, m_end)
             lo, hi = self.window(document, sentence, m_start, m_end, exc.scope, clause)
             if exc.links:
                 if _link_in(document, lo, hi, exc.pattern):
