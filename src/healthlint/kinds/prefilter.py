@@ -76,16 +76,7 @@ class ClauseIndex:
         if automaton is None:
             with self._lock:
                 if self._automaton is None:
-                    by_string: dict[str, list[int]] = {}
-                    for clause, clause_id in self._clause_ids.items():
-                        for s in clause:
-                            by_string.setdefault(s, []).append(clause_id)
-                    built = ahocorasick.Automaton()
-                    for s, ids in by_string.items():
-                        built.add_word(s, tuple(ids))
-                    if by_string:
-                        built.make_automaton()
-                    self._automaton = built
+                    self._automaton = clause_automaton(self._clause_ids)
                 automaton = self._automaton
         return automaton
 
@@ -125,6 +116,20 @@ class ClauseIndex:
                                 shapes.append(shape)
         document.cache[self] = found
         return found
+
+
+def clause_automaton(clause_ids: dict[frozenset, int]):
+    """An Aho-Corasick automaton of every clause's strings, each found as the ids of the clauses holding it."""
+    by_string: dict[str, list[int]] = {}
+    for clause, clause_id in clause_ids.items():
+        for string in clause:
+            by_string.setdefault(string, []).append(clause_id)
+    built = ahocorasick.Automaton()
+    for string, ids in by_string.items():
+        built.add_word(string, tuple(ids))
+    if by_string:
+        built.make_automaton()
+    return built
 
 
 class Scan:
@@ -336,13 +341,4 @@ class LiteralFilter:
     def _build(self):
         ids: dict[frozenset, int] = {}
         self._shapes = [frozenset(ids.setdefault(clause, len(ids)) for clause in shape) for shape in self.requirement]
-        by_string: dict[str, list[int]] = {}
-        for clause, clause_id in ids.items():
-            for s in clause:
-                by_string.setdefault(s, []).append(clause_id)
-        built = ahocorasick.Automaton()
-        for s, clause_ids in by_string.items():
-            built.add_word(s, tuple(clause_ids))
-        if by_string:
-            built.make_automaton()
-        return built
+        return clause_automaton(ids)
