@@ -10,9 +10,9 @@ from typing import Iterable, Iterator
 import regex
 
 from healthlint.budget import remaining
-from healthlint.kinds.prefilter import PatternPlan, Plan, as_rule_pattern
+from healthlint.kinds.prefilter import PatternPlan, Plan
 from healthlint.rules.model import Check, Exception_
-from healthlint.rules.patterns import Pattern
+from healthlint.rules.patterns import Pattern, as_rule_pattern
 
 
 class SentenceMatcher:

@@ -27,7 +27,7 @@ import regex
 from healthlint.budget import remaining
 from healthlint.rules.alternatives import anchored, split_alternatives
 from healthlint.rules.literals import conjunction, required_literals, searchable
-from healthlint.rules.patterns import Pattern
+from healthlint.rules.patterns import Pattern, as_rule_pattern
 
 
 class ClauseIndex:
@@ -151,11 +151,6 @@ _FOUND_IDS = itemgetter(1)  # automaton.iter yields (end, clause ids)
 INDEX = ClauseIndex()
 
 
-def as_rule_pattern(pattern: Pattern | regex.Pattern) -> Pattern:
-    """A rule :class:`Pattern` for a compiled one (as tests and callers of the API may pass), else itself."""
-    return pattern if isinstance(pattern, Pattern) else Pattern(pattern.pattern, pattern.flags, pattern)
-
-
 class PatternPlan:
     """How to search one check pattern: whole, or shape by shape.
 
@@ -179,14 +174,15 @@ class PatternPlan:
     def _register(self) -> None:
         # id None: search every sentence with the whole pattern; else the pattern's id in INDEX
         requirement = self.requirement
-        # for a pattern that does not select: first clause id -> (shape, the ids of its other clauses)
+        # for a pattern that does not select (the index resolves those that do): first clause id ->
+        # (shape, the ids of its other clauses)
         self._by_first: dict[int, list[tuple[int, tuple[int, ...]]]] = {}
         if requirement is None:
             self.id = None
         else:
             self.id, clause_ids = INDEX.register(requirement, self.selects)
             for shape, ids in enumerate(clause_ids):
-                if ids:
+                if ids and not self.selects:
                     self._by_first.setdefault(ids[0], []).append((shape, ids[1:]))
         self._firsts = frozenset(self._by_first)
         self.always = () if requirement is None else tuple(i for i, shape in enumerate(requirement) if not shape)
@@ -196,8 +192,6 @@ class PatternPlan:
                 "requirement": self.requirement, "anchored": self.anchored}
 
     def __setstate__(self, state) -> None:
-        state.setdefault("selects", True)
-        state.setdefault("anchored", frozenset())
         self.__dict__.update(state)
         self._register()  # clause ids belong to this process's index
 

@@ -64,7 +64,7 @@ def split_alternatives(pattern: str, anchors: bool = False) -> list[str] | None:
     if len(parts) < 2:
         return None
     for part in parts:
-        if _GLOBAL_FLAGS.search(part) or (not anchors and "\\G" in part):
+        if _GLOBAL_FLAGS.search(part) or (not anchors and anchored(part)):
             return None
         try:
             parsed = _sre_parse.parse(without_regex_only_anchors(part) if anchors else part)
@@ -75,12 +75,14 @@ def split_alternatives(pattern: str, anchors: bool = False) -> list[str] | None:
     return parts
 
 
-_ASSERTIONS = ("(?<!", "(?<=", "(?=", "(?!")
-
-
 def anchored(part: str) -> bool:
     """May ``part`` hold ``\\G`` (a match only where the search starts)? Read from the text: never missed."""
     return "\\G" in part
+
+
+_ASSERTIONS = ("(?<!", "(?<=", "(?=", "(?!")
+
+
 _QUANTIFIERS = ("?", "*", "+", "{")
 
 # The shortest leading alternation worth distributing, and the most characters its parts may add up to
@@ -99,11 +101,8 @@ def _distribute(part: str) -> list[str]:
     opened up first: ``A``, ``B``, ``C``; so is a part that is one whole group.
     """
     whole = part
-    while _is_one_group(part):
-        part = part[3:-1]
-    i = 0
-    while (end := _zero_width(part, i)) > 0:
-        i = end
+    part = _unwrapped(part)
+    i = _after_assertions(part, 0)
     if not part.startswith("(?:", i):
         return [whole]
     close = _closing(part, i)
@@ -131,6 +130,20 @@ def _is_one_group(pattern: str) -> bool:
     return pattern.startswith("(?:") and _closing(pattern, 0) == len(pattern) - 1
 
 
+def _unwrapped(pattern: str) -> str:
+    """``pattern`` without the non-capturing groups that enclose all of it: ``(?:(?:a|b))`` -> ``a|b``."""
+    while _is_one_group(pattern):
+        pattern = pattern[3:-1]
+    return pattern
+
+
+def _after_assertions(pattern: str, i: int) -> int:
+    """Where the zero-width assertions (lookarounds, ``\\b``) that start at ``i`` end."""
+    while (end := _zero_width(pattern, i)) > 0:
+        i = end
+    return i
+
+
 def _zero_width(pattern: str, i: int) -> int:
     """The end of the zero-width assertion at ``i`` (a lookaround or ``\\b``), or -1."""
     if pattern.startswith("\\b", i):
@@ -143,22 +156,15 @@ def _zero_width(pattern: str, i: int) -> int:
 
 def _around_group(pattern: str) -> tuple[str, str, str]:
     """``P(?:X)S`` -> (P, X, S) when P and S are zero-width assertions; else ("", pattern, "")."""
-    i = 0
-    while (end := _zero_width(pattern, i)) > 0:
-        i = end
+    i = _after_assertions(pattern, 0)
     if not pattern.startswith("(?:", i):
         return "", pattern, ""
     close = _closing(pattern, i)
     if close < 0:
         return "", pattern, ""
-    j = close + 1
-    while (end := _zero_width(pattern, j)) > 0:
-        j = end
-    if j != len(pattern):
+    if _after_assertions(pattern, close + 1) != len(pattern):
         return "", pattern, ""
-    prefix, body, suffix = pattern[:i], pattern[i + 3:close], pattern[close + 1:]
-    while body.startswith("(?:") and _closing(body, 0) == len(body) - 1:
-        body = body[3:-1]
+    prefix, body, suffix = pattern[:i], _unwrapped(pattern[i + 3:close]), pattern[close + 1:]
     if not prefix and not suffix:
         inner = _around_group(body)
         if inner[1] is not body:

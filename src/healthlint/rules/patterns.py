@@ -135,3 +135,8 @@ class Pattern:
     def __repr__(self) -> str:
         shown = self.pattern if len(self.pattern) <= 60 else self.pattern[:59] + "…"
         return f"Pattern({shown!r})"
+
+
+def as_rule_pattern(pattern: Pattern | regex.Pattern) -> Pattern:
+    """A rule :class:`Pattern` for a compiled one (as tests and callers of the API may pass), else itself."""
+    return pattern if isinstance(pattern, Pattern) else Pattern(pattern.pattern, pattern.flags, pattern)

@@ -156,7 +156,7 @@ class FrontMatter(Mapping):
         return len(self._read())
 
     def __eq__(self, other) -> bool:
-        return dict(self._read()) == (dict(other) if isinstance(other, Mapping) else other)
+        return self._read() == (dict(other) if isinstance(other, Mapping) else other)
 
     __hash__ = None  # a mapping, as a dict is
 
