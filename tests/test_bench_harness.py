@@ -173,3 +173,27 @@ def test_workers_orphaned_by_a_forkserver_are_still_measured(tmp_path):
     assert proc.returncode == 0, proc.stderr
     maxrss_kb, exit_ = proc.stdout.split()
     assert exit_ == "0" and int(maxrss_kb) > 64 * 1024   # the worker's 64 MB, which /usr/bin/time misses
+
+
+def test_where_time_goes_accounts_for_every_part(tmp_path):
+    """The floor script runs in a process of its own (it wraps module globals) and reports each part."""
+    import subprocess
+
+    for name in ("apple-cider-vinegar-guide.md", "elderberry-immune-gummies.md"):
+        (tmp_path / name).write_text((ROOT / "examples" / name).read_text(encoding="utf-8"), encoding="utf-8")
+    done = subprocess.run([sys.executable, str(ROOT / "bench" / "where_time_goes.py"), str(tmp_path), "--top", "3"],
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    out = done.stdout
+    assert out.startswith("2 articles,")
+    for part in ("regex:", "(clause automaton)", "(markdown parser)", "the rest:", "floor of this design",
+                 "The 3 costliest patterns"):
+        assert part in out
+
+
+def test_where_time_goes_refuses_a_folder_without_articles(tmp_path):
+    import subprocess
+
+    done = subprocess.run([sys.executable, str(ROOT / "bench" / "where_time_goes.py"), str(tmp_path)],
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 2 and "no .md files" in done.stderr
