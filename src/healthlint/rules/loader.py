@@ -17,7 +17,8 @@ from healthlint.diagnostics import Severity
 from healthlint.errors import RuleError
 from healthlint.kinds import KINDS
 from healthlint.rules.model import Rule
-from healthlint.rules.schema import VOCAB_REF, COMMON_FIELDS, Field, Reader, boolean, choice, text, text_list
+from healthlint.rules.schema import VOCAB_REF, COMMON_FIELDS, Field, Reader, boolean, choice, shape_list, text, text_list
+from healthlint.rules.shapes import references as shape_references
 from healthlint.rules.vocabulary import Vocabulary, build_fragment
 
 MAX_RULE_FILE_BYTES = 1_000_000
@@ -29,7 +30,8 @@ _VOCABULARY_FIELDS = {
     "description": Field(text, required=True, doc="what the list holds and where it comes from"),
     "inflect": Field(choice("verb", "noun", "none"), default="none", doc="inflect plain terms as verbs or nouns"),
     "terms": Field(text_list, default=(), doc="the phrases; plain words, or regex fragments"),
-    "pattern": Field(text, default=None, doc="one regular expression instead of terms"),
+    "pattern": Field(text, default=None, doc="one regular expression instead of terms (an escape hatch: say why)"),
+    "shapes": Field(shape_list, default=(), doc="claim shapes: slots over vocabularies, words and gaps (see shapes)"),
     "whole_words": Field(boolean, default=True, doc="terms match only as whole words"),
 }
 
@@ -152,14 +154,18 @@ class RulePack:
         if name in chain:
             raise RuleError(str(path), 1, 1, f"vocabularies reference each other in a cycle: {' → '.join(chain + (name,))}")
         text = " ".join(values["terms"]) + (values["pattern"] or "")
-        for ref in VOCAB_REF.findall(text):
+        refs = set(VOCAB_REF.findall(text)).union(*(shape_references(shape) for shape in values["shapes"]))
+        for ref in sorted(refs):
             if ref in pending and ref != name:
                 self._add_vocabulary(ref, pending, chain + (name,))
         del pending[name]
         reader = Reader(str(path), self.fragments(), self._cache)
-        if values["pattern"] is not None and values["terms"]:
-            raise reader.error(node, "pattern", "a vocabulary has either 'terms' or 'pattern', not both")
-        if values["pattern"] is not None:
+        if sum(map(bool, (values["pattern"] is not None, values["terms"], values["shapes"]))) > 1:
+            raise reader.error(node, "pattern", "a vocabulary has one of 'terms', 'shapes' or 'pattern'")
+        if values["shapes"]:
+            fragment = "(?:" + "|".join(reader.shape_patterns(values["shapes"], node, "shapes")) + ")"
+            reader.compile(fragment, node, "shapes")
+        elif values["pattern"] is not None:
             fragment = "(?:" + reader.expand(values["pattern"], node, "pattern") + ")"
             reader.compile(fragment, node, "pattern")
         elif values["terms"]:
@@ -167,9 +173,9 @@ class RulePack:
             fragment = reader.expand(build_fragment(values["terms"], how, values["whole_words"]), node, "terms")
             reader.compile(fragment, node, "terms")
         else:
-            raise reader.error(node, None, "a vocabulary needs 'terms' or 'pattern'")
+            raise reader.error(node, None, "a vocabulary needs 'terms', 'shapes' or 'pattern'")
         self.vocabularies[values["name"]] = Vocabulary(
-            values["name"], values["description"], fragment, values["terms"], str(path))
+            values["name"], values["description"], fragment, values["terms"], str(path), values["shapes"])
 
     def _add_rule(self, path: Path) -> None:
         node = _load_yaml(path)

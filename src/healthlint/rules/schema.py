@@ -14,6 +14,7 @@ import regex
 
 from healthlint.errors import RuleError
 from healthlint.rules.patterns import Pattern
+from healthlint.rules.shapes import ShapeError, compile_shape
 from healthlint.rules.model import EXCEPTION_SCOPES, Check, Exception_, Examples
 from healthlint.text.document import SCOPES
 
@@ -98,6 +99,17 @@ class Reader:
             self.cache[cache_key] = compiled
         return compiled
 
+    def shape_patterns(self, shapes, parent, key) -> list[str]:
+        """The regexes of claim shapes (:mod:`healthlint.rules.shapes`), each error at its shape."""
+        out = []
+        for i, shape in enumerate(shapes):
+            try:
+                out.extend(compile_shape(shape, self.fragments))
+            except ShapeError as e:
+                where = (parent[key], i) if isinstance(parent, dict) and isinstance(parent.get(key), list) else (parent, key)
+                raise self.error(*where, f"invalid shape: {e}") from None
+        return out
+
     def fields(self, node, specs: dict[str, Field], what: str) -> dict[str, Any]:
         """Validate a mapping against ``specs``; return the read values (defaults filled in)."""
         if not isinstance(node, dict):
@@ -159,6 +171,27 @@ def text_list(reader: Reader, value, parent, key) -> tuple[str, ...]:
     return tuple(map(str, value))
 
 
+def _plain(value):
+    """YAML's round-trip containers as plain dicts, lists and strings."""
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    return value if not isinstance(value, str) else str(value)
+
+
+def shape_list(reader: Reader, value, parent, key) -> tuple:
+    """Claim shapes: each a string, or a mapping of named ``slots`` and their ``orders``."""
+    if isinstance(value, (str, dict)):
+        value = [value]
+    if not isinstance(value, list):
+        raise reader.error(parent, key, f"{key!r} must be a list of shapes")
+    for i, item in enumerate(value):
+        if not isinstance(item, (str, dict)):
+            raise reader.error(value, i, f"each item of {key!r} must be a shape (a string or slots and orders)")
+    return tuple(_plain(v) for v in value)
+
+
 def scope_list(reader: Reader, value, parent, key) -> frozenset[str]:
     items = text_list(reader, value, parent, key)
     for i, item in enumerate(items):
@@ -209,7 +242,8 @@ def exceptions(reader: Reader, value, parent, key) -> tuple[Exception_, ...]:
 
 
 _CHECK_FIELDS = {
-    "pattern": Field(pattern, required=True, doc="a regular expression; {name} inserts a vocabulary"),
+    "shape": Field(shape_list, default=(), doc="a claim shape (or a list): slots over vocabularies and words"),
+    "pattern": Field(pattern, default=None, doc="or: a regular expression (an escape hatch); {name} inserts a vocabulary"),
     "unless": Field(exceptions, default=(), doc="exceptions for this pattern only"),
 }
 
@@ -225,7 +259,12 @@ def checks(reader: Reader, value, parent, key) -> tuple[Check, ...]:
             out.append(Check(reader.compile(item, value, i)))
         else:
             fields = reader.fields(item, _CHECK_FIELDS, f"an item of {key!r}")
-            out.append(Check(fields["pattern"], fields["unless"]))
+            if bool(fields["shape"]) == (fields["pattern"] is not None):
+                raise reader.error(value, i, "a check has either 'shape' or 'pattern'")
+            found = fields["pattern"]
+            if fields["shape"]:
+                found = reader.compile("|".join(reader.shape_patterns(fields["shape"], item, "shape")), item, "shape")
+            out.append(Check(found, fields["unless"]))
     return tuple(out)
 
 
