@@ -38,6 +38,9 @@ class _HalfWriter:
     def __exit__(self, *exc):
         self.f.close()
 
+    def __getattr__(self, name):  # flush, fileno: the real file's
+        return getattr(self.f, name)
+
     def write(self, text):
         half = len(text) // 2
         self.f.write(text[:half])

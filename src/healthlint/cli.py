@@ -129,7 +129,7 @@ def _lint(argv: list[str]) -> int:
     if (args.fix or args.diff) and paths:
         from healthlint.workflows import apply_fixes
 
-        changed = apply_fixes(project, paths, write=args.fix, out=sys.stdout, err=sys.stderr)
+        changed = apply_fixes(project, paths, write=args.fix, out=sys.stdout, err=sys.stderr, errors=errors)
         if args.diff and not args.fix:
             return EXIT_FINDINGS if changed else EXIT_OK
     if "-" in args.paths:
