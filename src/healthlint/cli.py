@@ -101,7 +101,7 @@ def _lint_parser() -> argparse.ArgumentParser:
     p.add_argument("--color", choices=["auto", "always", "never"], default="auto",
                    help="colour text output (auto: on a terminal unless NO_COLOR is set)")
     p.add_argument("--rule-timeout", type=_seconds, default=DEFAULT_RULE_TIMEOUT, metavar="SECONDS",
-                   help="stop a rule that runs longer than this on one file and report it as an error "
+                   help="stop a rule that uses more CPU time than this on one file and report it as an error "
                         f"(default: {DEFAULT_RULE_TIMEOUT:g}; 0: no limit)")
     p.add_argument("-j", "--jobs", type=_jobs, default=None, metavar="N",
                    help="lint with N worker processes (default: one per core; 1: no workers)")
@@ -129,7 +129,7 @@ def _lint(argv: list[str]) -> int:
     if (args.fix or args.diff) and paths:
         from healthlint.workflows import apply_fixes
 
-        changed = apply_fixes(project, paths, write=args.fix, out=sys.stdout, err=sys.stderr)
+        changed = apply_fixes(project, paths, write=args.fix, out=sys.stdout, err=sys.stderr, errors=errors)
         if args.diff and not args.fix:
             return EXIT_FINDINGS if changed else EXIT_OK
     if "-" in args.paths:
