@@ -8,6 +8,7 @@ timeouts below are hang guards, never assertions about speed.
 """
 from __future__ import annotations
 
+import asyncio
 import concurrent.futures
 import json
 import os
@@ -25,6 +26,7 @@ from healthlint.errors import HealthlintError  # noqa: E402
 from healthlint.server.app import create_app  # noqa: E402
 from healthlint.server.request import LintRequest  # noqa: E402
 from healthlint.server.response import MIN_RESPONSE, lint_response  # noqa: E402
+from healthlint.server.turns import Turns, rank  # noqa: E402
 from tests.helpers import SRC  # noqa: E402
 from tests.test_server import _free_port, _Server  # noqa: E402
 
@@ -126,6 +128,56 @@ def test_beyond_the_queue_a_lint_gets_503_and_healthz_reports_saturation(pack):
         health = httpx.get(f"{url}/healthz", timeout=WAIT)
         assert health.status_code == 200 and health.json()["queue"]["waiting"] == 0
         assert _post(url, CLAIM).json()["verdict"] == "block"
+
+
+# -- whose turn it is ------------------------------------------------------------------
+
+def test_a_small_article_waiting_behind_large_documents_goes_first():
+    """Eight 2 MB documents queued ahead of a 5 KB article used to make it wait for all of them."""
+    async def scenario():
+        turns, order = Turns(), []
+        await turns.take(0.0)  # a lint is running
+
+        async def request(name, arrived, characters):
+            await turns.take(rank(arrived, characters, 5.0))
+            order.append(name)
+            turns.give_back()
+
+        waiting = [asyncio.create_task(request(f"large-{i}", i / 10, 2_000_000)) for i in range(8)]
+        waiting += [asyncio.create_task(request("small", 1.0, 5_000)),
+                    asyncio.create_task(request("small-much-later", 60.0, 5_000))]
+        await asyncio.sleep(0)  # every request is waiting now
+        assert len(turns) == 10
+        turns.give_back()
+        await asyncio.gather(*waiting)
+        return order
+
+    order = asyncio.run(scenario())
+    assert order == ["small"] + [f"large-{i}" for i in range(8)] + ["small-much-later"]
+
+
+def test_a_cancelled_wait_passes_the_turn_on():
+    async def scenario():
+        turns, order = Turns(), []
+        await turns.take(0.0)
+
+        async def request(name, position):
+            await turns.take(position)
+            order.append(name)
+            turns.give_back()
+
+        gone = asyncio.create_task(request("gone", 1.0))
+        kept = asyncio.create_task(request("kept", 2.0))
+        await asyncio.sleep(0)
+        gone.cancel()
+        await asyncio.sleep(0)
+        assert len(turns) == 1
+        turns.give_back()
+        await kept
+        assert not turns.busy
+        return order
+
+    assert asyncio.run(scenario()) == ["kept"]
 
 
 # -- capped answers --------------------------------------------------------------------

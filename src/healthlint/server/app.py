@@ -11,7 +11,8 @@ with a message saying what to fix.
 
 Linting runs in a child process (``lint_process.py``), one request at a time,
 each within a deadline of CPU time: a lint that uses more is stopped and its
-answer blocks. Requests wait for their turn in a queue of ``max_queue``;
+answer blocks. Requests wait for their turn in a queue of ``max_queue``, ranked
+so that a small article is not held up by large ones (``turns.py``);
 beyond it the answer is 503 with ``Retry-After``, and ``/healthz`` says
 ``saturated`` (503) while the queue is full. An answer lists at most
 ``max_findings`` findings in at most ``max_response`` bytes; one cut short says
@@ -25,9 +26,10 @@ import hmac
 import logging
 import math
 import os
+import time
 from typing import Callable, Iterable
 
-from anyio import CapacityLimiter, fail_after, to_thread
+from anyio import fail_after, to_thread
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.requests import ClientDisconnect, Request
@@ -40,11 +42,12 @@ from healthlint.server.lint_process import DEFAULT_CPU_DEADLINE, DEFAULT_MAX_QUE
 from healthlint.server.profiles import Profiles, UnknownProfile
 from healthlint.server.request import DEFAULT_MAX_BODY, DEFAULT_READ_TIMEOUT, BadRequest, parse_lint_request
 from healthlint.server.response import DEFAULT_MAX_FINDINGS, DEFAULT_MAX_RESPONSE, MIN_RESPONSE
+from healthlint.server.turns import Turns, rank
 
 TOKEN_ENV = "HEALTHLINT_TOKEN"
 MAX_BODY_ENV = "HEALTHLINT_MAX_BODY"
 # One lint at a time per worker process (in its linting process); use --workers for more cores.
-# Waiting requests cost only their buffered body, and at most max_queue of them wait.
+# Waiting requests cost only their buffered body, and at most max_queue of them wait (turns.py).
 LINTS_AT_ONCE = 1
 RULES_ENV = "HEALTHLINT_RULES"
 READ_TIMEOUT_ENV = "HEALTHLINT_READ_TIMEOUT"
@@ -82,7 +85,7 @@ class _Api:
         self.max_queue = max_queue
         self.retry_after = str(max(1, math.ceil(lints.cpu_deadline)))
         self.admitted = 0  # lints running or waiting (only the event loop changes it)
-        self._lint_slots = None  # one lint at a time per process (made in the event loop)
+        self.turns = Turns()  # one lint at a time per process, the smallest expected cost first
 
     def queue(self) -> dict:
         running = min(self.admitted, LINTS_AT_ONCE)
@@ -164,11 +167,13 @@ class _Api:
             return _error(503, f"the gate is saturated ({queue['running']} lint running, {queue['waiting']} "
                                f"waiting, the queue holds {self.max_queue}); retry later",
                           {"Retry-After": self.retry_after})
-        if self._lint_slots is None:
-            self._lint_slots = CapacityLimiter(LINTS_AT_ONCE)
         self.admitted += 1
         try:
-            answer = await to_thread.run_sync(self.lints.lint, lint_request, limiter=self._lint_slots)
+            await self.turns.take(rank(time.monotonic(), len(lint_request.content), self.lints.cpu_deadline))
+            try:
+                answer = await to_thread.run_sync(self.lints.lint, lint_request)
+            finally:
+                self.turns.give_back()
         except Exception as e:  # a bug must cost one request, never the worker
             log.error("linting failed: %s", e, exc_info=not isinstance(e, LintProcessError))
             return _error(500, "internal error while linting; the server log has the details")

@@ -27,7 +27,8 @@ under load:
   Each worker lints one request at a time, in a process of its own. A lint that
   uses more than --cpu-deadline seconds of CPU time is stopped: its answer is
   "block", with "truncated": true and the reason. At most --max-queue requests
-  wait for their turn; beyond that the answer is 503 with Retry-After, and
+  wait for their turn (small ones ahead of large ones that arrived a little
+  earlier); beyond that the answer is 503 with Retry-After, and
   /healthz answers 503 "saturated" (with the queue's depth) while it is full.
   An answer lists at most --max-findings findings in at most --max-response
   bytes; one cut short says "truncated": true, and its verdict is "block".
