@@ -139,4 +139,5 @@ def test_reload_timeout_setting_is_validated():
     for wrong in (0, -1, "soon", True, 10**9):
         settings = parse_settings({"reload_timeout_ms": wrong})
         assert settings.reload_timeout_ms == DEFAULT_RELOAD_TIMEOUT_MS
-        assert settings.problems == ("setting 'reload_timeout_ms' must be a number of milliseconds from 100 to 120000",)
+        assert settings.problems == (
+            "setting 'reload_timeout_ms' must be a number of milliseconds from 100 to 120000",)

@@ -1,4 +1,4 @@
-"""healthlint values as LSP values: a Diagnostic, a rule or configuration error on its own file, a document too large."""
+"""healthlint values as LSP values: a Diagnostic, a rule or configuration error on its file, a document too large."""
 from __future__ import annotations
 
 from pathlib import Path

@@ -87,7 +87,8 @@ def describe(error: Exception, root: str | None) -> str:
     if isinstance(error, (HealthlintError, ReloadTimedOut)):
         text = str(error)
     else:
-        text = f"{root or 'the workspace'}: error: its configuration could not be read ({type(error).__name__}: {error})"
+        where = root or "the workspace"
+        text = f"{where}: error: its configuration could not be read ({type(error).__name__}: {error})"
     return text if len(text) <= MAX_MESSAGE else text[:MAX_MESSAGE - 1] + "…"
 
 
@@ -146,7 +147,7 @@ class HealthlintServer(LanguageServer):
             self.show(problem, types.MessageType.Warning)
 
     async def reload(self) -> None:
-        """(Re)build the linter, report a broken rule or configuration file on that file, then lint every open document.
+        """(Re)build the linter, report a broken rule or configuration file on that file, re-lint open documents.
 
         Reading the workspace's files runs on a thread of its own, within the
         ``reload_timeout_ms`` setting: a reload that takes longer (a file that

@@ -30,7 +30,8 @@ def _json(value) -> bytes:
 
 
 def _body(verdict: str, findings: list[bytes], summary: dict, reason: str | None) -> bytes:
-    body = b'{"verdict":' + _json(verdict) + b',"diagnostics":[' + b",".join(findings) + b'],"summary":' + _json(summary)
+    body = (b'{"verdict":' + _json(verdict) + b',"diagnostics":[' + b",".join(findings) + b'],"summary":'
+            + _json(summary))
     if reason is not None:
         body += b',"truncated":true,"reason":' + _json(reason)
     return body + b"}"
