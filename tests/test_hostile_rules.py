@@ -101,4 +101,4 @@ def test_cli_reports_a_bad_rule_file_without_a_traceback(tmp_path):
     result = run_cli("--rules", tmp_path, post)
     err = result.stderr.decode()
     assert result.returncode == 2 and "Traceback" not in err
-    assert f"healthlint: error: {tmp_path / 'deep.yaml'}:1:" in err
+    assert f"{tmp_path / 'deep.yaml'}:1:" in err and ": error: YAML nested more than" in err

@@ -280,7 +280,7 @@ def _main(argv: list[str]) -> int:
                 return COMMANDS[argv[0]](argv[1:])
             return _lint(argv)
     except HealthlintError as e:
-        sys.stderr.write(f"healthlint: error: {e}\n")
+        sys.stderr.write(e.report() + "\n")
         return EXIT_ERROR
     except KeyboardInterrupt:
         sys.stderr.write("healthlint: interrupted\n")

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from healthlint.errors import HealthlintError
+from healthlint.errors import HealthlintError, LocatedError
 
 # The YAML and TOML readers are imported by the functions that read a file: most
 # runs find no configuration file, and a one-file run should not pay for them.
@@ -33,12 +33,11 @@ DEFAULT_DSHEA = ("These statements have not been evaluated by the Food and Drug 
                  "This product is not intended to diagnose, treat, cure, or prevent any disease.")
 
 
-class ConfigError(HealthlintError):
+class ConfigError(LocatedError):
     """An invalid configuration file; the message reads ``file:line: what``."""
 
     def __init__(self, path: str, line: int, message: str):
-        self.path, self.line, self.reason = path, line, message
-        super().__init__(f"{path}:{line}: {message}")
+        super().__init__(path, line, None, message)
 
 
 @dataclass(frozen=True)
