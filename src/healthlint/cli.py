@@ -129,9 +129,13 @@ def _lint(argv: list[str]) -> int:
     if (args.fix or args.diff) and paths:
         from healthlint.workflows import apply_fixes
 
-        changed = apply_fixes(project, paths, write=args.fix, out=sys.stdout, err=sys.stderr)
+        unread: list = []
+        changed = apply_fixes(project, paths, write=args.fix, out=sys.stdout, err=sys.stderr, errors=unread)
         if args.diff and not args.fix:
-            return EXIT_FINDINGS if changed else EXIT_OK
+            for error in unread:
+                sys.stderr.write(f"{error.path}: error: {error.reason}\n")
+            return EXIT_ERROR if unread else EXIT_FINDINGS if changed else EXIT_OK
+        # --fix: the lint that follows reads every path again and reports those it cannot read
     if "-" in args.paths:
         from healthlint.sources import UnreadableFile, decode, read_limited
 

@@ -3,19 +3,29 @@ from __future__ import annotations
 
 from healthlint.baseline import Fingerprinter, new_findings, read_baseline, write_baseline
 from healthlint.fixes import fix_text, read_for_fix, unified_diff, write_atomic
-from healthlint.sources import MissingPath, UnreadableFile
+from healthlint.pipeline import FileError
+from healthlint.sources import PathError, UnreadableFile
 
 
-def apply_fixes(project, paths, *, write: bool, out, err) -> int:
-    """Fix (``write``) or show as a diff each file's safe fixes; return how many files change."""
+def apply_fixes(project, paths, *, write: bool, out, err, errors: list | None = None) -> int:
+    """Fix (``write``) or show as a diff each file's safe fixes; return how many files change.
+
+    A path that cannot be read (by the one reading policy: missing, not a regular
+    file, too large, undecodable) is never fixed nor written; it is added to
+    ``errors`` as a FileError, for the caller to report.
+    """
     changed = 0
     for path in project.files(paths):
-        if isinstance(path, MissingPath):
+        if isinstance(path, PathError):
+            if errors is not None:
+                errors.append(FileError(path.path, path.reason))
             continue
         try:
             before, encoding = read_for_fix(path)
-        except (OSError, UnreadableFile):
-            continue  # reported by the lint that follows
+        except UnreadableFile as e:
+            if errors is not None:
+                errors.append(FileError(path, str(e)))
+            continue
         after, rules = fix_text(before, path, project.linter_for(path))
         if after == before:
             continue
