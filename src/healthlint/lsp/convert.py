@@ -8,6 +8,7 @@ from lsprotocol import types
 from healthlint.diagnostics import Diagnostic, Severity
 from healthlint.errors import RuleError
 from healthlint.lsp.positions import PositionEncoder
+from healthlint.sources import UnreadableFile, read_bytes
 
 SOURCE = "healthlint"
 RULE_ERROR_CODE = "rule-error"
@@ -43,9 +44,9 @@ def to_lsp(diagnostic: Diagnostic, encoder: PositionEncoder, rule=None, docs_tem
 
 def rule_error_diagnostic(error: RuleError, encoding: str) -> types.Diagnostic:
     """The error where it is: from its line and column to the end of that line of the rule file."""
-    try:
-        text = Path(error.path).read_text(encoding="utf-8-sig", errors="replace")
-    except OSError:
+    try:  # by the one reading policy: the file may be the pipe or device the error is about
+        text = read_bytes(error.path).decode("utf-8-sig", errors="replace")
+    except UnreadableFile:
         text = ""
     encoder = PositionEncoder(text, encoding)
     line = min(max(error.line, 1), encoder.lines.line_count)
