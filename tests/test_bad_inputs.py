@@ -434,3 +434,16 @@ def test_fix_never_rewrites_a_file_over_the_size_limit(tmp_path):
     assert f"{big}: error: larger than the 16 MiB limit" in result.stderr.decode()
     assert big.read_bytes() == before
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".healthlint-")]
+
+
+def test_write_baseline_names_the_files_it_could_not_read(tmp_path):
+    raw, reason = UNREADABLE["latin1.md"]
+    (tmp_path / "latin1.md").write_bytes(raw)
+    result = run_cli("--write-baseline", tmp_path / "baseline.json", tmp_path / "latin1.md")
+    assert result.returncode == 2
+    assert f"{tmp_path / 'latin1.md'}: error: {reason}" in result.stderr.decode()
+
+
+def test_a_file_name_with_a_nul_is_reported_not_raised(linter):
+    result = linter.lint_paths(["a\x00b.md"])
+    assert [(e.path, e.reason) for e in result.errors] == [("a\x00b.md", "not a valid file name")]

@@ -167,11 +167,12 @@ def test_a_pattern_that_would_exhaust_memory_compiling_is_refused(tmp_path):
     ("(?:(?:ab|c){0,600}){0,600}", 1_080_000),
 ])
 def test_repetition_counts_multiply_through_nesting(tmp_path, pattern, parts):
-    from healthlint.rules.schema import MAX_PATTERN_SIZE, pattern_size
-
     _write(tmp_path, "big.yaml", _rule_with_pattern(pattern))
     with pytest.raises(RuleError, match=rf"big\.yaml:7:5: pattern too large: its repetitions make {parts:,} parts"):
         load_pack(tmp_path)
+
+    from healthlint.rules.schema import MAX_PATTERN_SIZE, pattern_size
+
     assert pattern_size(pattern) == parts > MAX_PATTERN_SIZE
 
 

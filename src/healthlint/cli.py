@@ -154,6 +154,8 @@ def _lint(argv: list[str]) -> int:
         diagnostics.extend(result.diagnostics)
         errors.extend(result.errors)
         files += result.files
+    for error in errors:
+        sys.stderr.write(f"{error.path}: error: {error.reason}\n")
     if args.write_baseline or args.baseline:
         from healthlint.workflows import baseline_stage
 
@@ -161,9 +163,6 @@ def _lint(argv: list[str]) -> int:
                                      project.documented_rules())
         if args.write_baseline:
             return EXIT_ERROR if errors else EXIT_OK
-
-    for error in errors:
-        sys.stderr.write(f"{error.path}: error: {error.reason}\n")
     name = args.format or default_format()
     formatter = FORMATTERS[name](sys.stdout, sys.stderr, _use_color(args.color, sys.stdout), project.documented_rules())
     if args.statistics:

@@ -6,9 +6,10 @@ is not guessed at: the file is reported as unreadable and the rest are linted.
 Latin-1 and other legacy encodings are not guessed either (a wrong guess would
 move every column); such a file is reported, with the byte that is not UTF-8.
 
-Limits: only regular files are read (a FIFO or a device named on the command
-line would block or never end), and a file larger than MAX_FILE_BYTES is
+Limits: only regular files are read (a FIFO or a device would block or never
+end), and a file larger than MAX_FILE_BYTES (or the limit its reader gives) is
 reported instead of read, so one enormous file cannot exhaust memory or time.
+:func:`read_bytes` is that policy for every file healthlint reads.
 """
 from __future__ import annotations
 
@@ -115,6 +116,8 @@ def read_bytes(path, limit: int = MAX_FILE_BYTES) -> bytes:
             return read_limited(f, limit, expected=info.st_size)
     except OSError as e:
         raise UnreadableFile(e.strerror or str(e)) from None
+    except ValueError:  # a NUL in the name
+        raise UnreadableFile("not a valid file name") from None
 
 
 def read_text(path: str, limit: int = MAX_FILE_BYTES) -> str:
@@ -156,8 +159,8 @@ def discover(paths, extensions=DEFAULT_EXTENSIONS):
                 yield PathError(str(raw), "no such file or directory")
                 continue
             is_dir = False  # a dangling link: reading it says so
-        except OSError:
-            is_dir = False  # permission denied, a link loop...: reading it says so
+        except (OSError, ValueError):
+            is_dir = False  # permission denied, a link loop, a NUL in the name...: reading it says so
         if not is_dir:
             yield str(raw)
             continue
