@@ -115,6 +115,11 @@ def _use_color(choice: str, stream) -> bool:
     return not os.environ.get("NO_COLOR") and hasattr(stream, "isatty") and stream.isatty()
 
 
+def _report_unreadable(errors) -> None:
+    for error in errors:
+        sys.stderr.write(f"{error.path}: error: {error.reason}\n")
+
+
 def _lint(argv: list[str]) -> int:
     args = _lint_parser().parse_args(argv)
     if not args.paths:
@@ -132,8 +137,7 @@ def _lint(argv: list[str]) -> int:
         unread: list = []
         changed = apply_fixes(project, paths, write=args.fix, out=sys.stdout, err=sys.stderr, errors=unread)
         if args.diff and not args.fix:
-            for error in unread:
-                sys.stderr.write(f"{error.path}: error: {error.reason}\n")
+            _report_unreadable(unread)
             return EXIT_ERROR if unread else EXIT_FINDINGS if changed else EXIT_OK
         # --fix: the lint that follows reads every path again and reports those it cannot read
     if "-" in args.paths:
@@ -154,8 +158,7 @@ def _lint(argv: list[str]) -> int:
         diagnostics.extend(result.diagnostics)
         errors.extend(result.errors)
         files += result.files
-    for error in errors:
-        sys.stderr.write(f"{error.path}: error: {error.reason}\n")
+    _report_unreadable(errors)
     if args.write_baseline or args.baseline:
         from healthlint.workflows import baseline_stage
 
