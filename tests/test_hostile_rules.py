@@ -201,3 +201,42 @@ def test_the_built_in_pack_is_well_within_the_pattern_bound():
     pack.add_dir(builtin_pack_dir())
     sizes = [pattern_size(pattern, flags) for pattern, flags in pack._cache]
     assert sizes and max(sizes) <= MAX_PATTERN_SIZE // 2
+
+
+@pytest.mark.parametrize("closed", ["", "vocabularies"])
+def test_a_rule_pack_folder_that_cannot_be_listed_is_an_error_not_an_empty_pack(tmp_path, closed):
+    """Path.glob answered an unreadable folder with nothing: the pack loaded without its rules."""
+    from tests.helpers import permissions_bind
+
+    if not permissions_bind(tmp_path):
+        pytest.skip("cannot run a process for which file permissions apply")
+    pack = tmp_path / "pack"
+    (pack / "vocabularies").mkdir(parents=True)
+    _write(pack, "hostile.yaml", HOSTILE_RULE)
+    post = _write(tmp_path, "post.md", "Hello.\n")
+    folder = pack / closed if closed else pack
+    folder.chmod(0o300)  # may be entered, not listed
+    try:
+        result = run_cli("--rules", pack, post, unprivileged=True)
+    finally:
+        folder.chmod(0o700)
+    err = result.stderr.decode()
+    assert result.returncode == 2 and "Traceback" not in err
+    assert f"{folder}: error: cannot read folder: Permission denied" in err
+
+
+def test_yaml_files_lists_what_glob_did_and_refuses_an_unlistable_folder(tmp_path, monkeypatch):
+    from pathlib import Path
+
+    from healthlint.rules import loader
+
+    for name in (".hidden.yaml", "a.yaml", "b.yml", "c.YAML"):
+        (tmp_path / name).write_text("")
+    assert loader.yaml_files(tmp_path) == sorted(Path(tmp_path).glob("*.yaml"))
+
+    def denied(path):
+        raise PermissionError(13, "Permission denied", str(path))
+
+    monkeypatch.setattr(loader.os, "listdir", denied)
+    with pytest.raises(RuleError, match="cannot read folder: Permission denied"):
+        loader.yaml_files(tmp_path)

@@ -51,11 +51,13 @@ def _read(path: Path) -> tuple[dict, str | None]:
 
 def available_profiles(pack_dirs) -> dict[str, Path]:
     """Profile name → file, later packs overriding earlier ones."""
+    from healthlint.rules.loader import yaml_files
+
     found: dict[str, Path] = {}
     for folder in pack_dirs:
         profile_dir = Path(folder) / "profiles"
         if profile_dir.is_dir():
-            for path in sorted(profile_dir.glob("*.yaml")):
+            for path in yaml_files(profile_dir):
                 found[path.stem] = path
     return found
 

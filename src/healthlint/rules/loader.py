@@ -7,7 +7,9 @@ a rule id may be defined once. Every error names ``file:line:column``.
 """
 from __future__ import annotations
 
+import fnmatch
 import io
+import os
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
@@ -79,6 +81,19 @@ def load_yaml(path, error: Callable[[str, int, int, str], Exception] = RuleError
         raise error(str(path), 1, 1, f"invalid YAML: {e}") from None
 
 
+def yaml_files(folder: Path) -> list[Path]:
+    """The ``*.yaml`` entries of a pack folder, sorted; a folder that cannot be listed is a RuleError.
+
+    (``Path.glob`` answers an unreadable folder with nothing, which would load a
+    pack without its rules and let through what they catch.)
+    """
+    try:
+        names = os.listdir(folder)
+    except OSError as e:
+        raise RuleError(str(folder), 0, 0, f"cannot read folder: {e.strerror or e}") from None
+    return sorted(Path(folder) / name for name in names if fnmatch.fnmatchcase(name, "*.yaml"))
+
+
 def _check_shape(events, path: str, error=RuleError) -> None:
     """Refuse YAML nested deeper than MAX_YAML_DEPTH or larger than MAX_YAML_NODES once aliases expand.
 
@@ -143,13 +158,13 @@ class RulePack:
         vocab_dir = folder / "vocabularies"
         if vocab_dir.is_dir():
             pending = {}
-            for path in sorted(vocab_dir.glob("*.yaml")):
+            for path in yaml_files(vocab_dir):
                 node = load_yaml(path)
                 values = Reader(str(path), {}, self._cache).fields(node, _VOCABULARY_FIELDS, "a vocabulary")
                 pending[values["name"]] = (path, node, values)
             for name in list(pending):
                 self._add_vocabulary(name, pending, ())
-        for path in sorted(folder.glob("*.yaml")):
+        for path in yaml_files(folder):
             self._add_rule(path)
 
     def _add_vocabulary(self, name: str, pending: dict, chain: tuple) -> None:
