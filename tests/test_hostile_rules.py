@@ -240,3 +240,21 @@ def test_yaml_files_lists_what_glob_did_and_refuses_an_unlistable_folder(tmp_pat
     monkeypatch.setattr(loader.os, "listdir", denied)
     with pytest.raises(RuleError, match="cannot read folder: Permission denied"):
         loader.yaml_files(tmp_path)
+
+
+def test_a_rule_pack_behind_a_closed_folder_is_an_error_not_a_traceback(tmp_path):
+    from tests.helpers import permissions_bind
+
+    if not permissions_bind(tmp_path):
+        pytest.skip("cannot run a process for which file permissions apply")
+    closed = tmp_path / "closed"
+    (closed / "pack").mkdir(parents=True)
+    post = _write(tmp_path, "post.md", "Hello.\n")
+    closed.chmod(0)
+    try:
+        result = run_cli("--rules", closed / "pack", post, unprivileged=True)
+    finally:
+        closed.chmod(0o700)
+    err = result.stderr.decode()
+    assert result.returncode == 2 and "Traceback" not in err
+    assert f"{closed / 'pack'}: error: cannot read folder: Permission denied" in err

@@ -51,12 +51,12 @@ def _read(path: Path) -> tuple[dict, str | None]:
 
 def available_profiles(pack_dirs) -> dict[str, Path]:
     """Profile name → file, later packs overriding earlier ones."""
-    from healthlint.rules.loader import yaml_files
+    from healthlint.rules.loader import is_folder, yaml_files
 
     found: dict[str, Path] = {}
     for folder in pack_dirs:
         profile_dir = Path(folder) / "profiles"
-        if profile_dir.is_dir():
+        if is_folder(profile_dir):
             for path in yaml_files(profile_dir):
                 found[path.stem] = path
     return found

@@ -10,6 +10,7 @@ from __future__ import annotations
 import fnmatch
 import io
 import os
+import stat
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
@@ -79,6 +80,16 @@ def load_yaml(path, error: Callable[[str, int, int, str], Exception] = RuleError
         raise error(str(path), line, col, f"invalid YAML: {e.problem or e.context}") from None
     except YAMLError as e:
         raise error(str(path), 1, 1, f"invalid YAML: {e}") from None
+
+
+def is_folder(path: Path) -> bool:
+    """Whether ``path`` is a folder; one that cannot be looked at (no permission on the way) is a RuleError."""
+    try:
+        return stat.S_ISDIR(os.stat(path).st_mode)
+    except (FileNotFoundError, NotADirectoryError):
+        return False
+    except OSError as e:
+        raise RuleError(str(path), 0, 0, f"cannot read folder: {e.strerror or e}") from None
 
 
 def yaml_files(folder: Path) -> list[Path]:
@@ -153,10 +164,10 @@ class RulePack:
 
     def add_dir(self, folder: Path) -> None:
         folder = Path(folder)
-        if not folder.is_dir():
+        if not is_folder(folder):
             raise RuleError(str(folder), 1, 1, "rule pack folder does not exist")
         vocab_dir = folder / "vocabularies"
-        if vocab_dir.is_dir():
+        if is_folder(vocab_dir):
             pending = {}
             for path in yaml_files(vocab_dir):
                 node = load_yaml(path)
@@ -237,7 +248,7 @@ def load_packs(extra_dirs=(), builtin: bool = True) -> RulePack:
 
     folders = ([builtin_pack_dir()] if builtin else []) + [Path(folder) for folder in extra_dirs]
     for folder in folders:
-        if not folder.is_dir():
+        if not is_folder(folder):
             raise RuleError(str(folder), 1, 1, "rule pack folder does not exist")
 
     def build() -> RulePack:
