@@ -26,7 +26,6 @@ time or text) is left as it is now. Each refusal is a :class:`NotWritten`.
 """
 from __future__ import annotations
 
-import codecs
 import contextlib
 import difflib
 import hashlib
@@ -38,7 +37,7 @@ from typing import Callable
 
 from healthlint.config import Config
 from healthlint.signals import signals_held
-from healthlint.sources import UnreadableFile, decode
+from healthlint.sources import UnreadableFile, decode, encoding_of, read_bytes
 
 _FRONT_MATTER_FENCES = ("---", "+++")
 
@@ -128,16 +127,11 @@ def unified_diff(path: str, before: str, after: str) -> str:
                                         fromfile=f"a/{path.lstrip('/')}", tofile=f"b/{path.lstrip('/')}"))
 
 
-_BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"), (codecs.BOM_UTF8, "utf-8-sig"),
-         (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
-
-
 def read_for_fix(path: str) -> tuple[str, str]:
-    """The file's text and the encoding to write it back in."""
-    with open(path, "rb") as f:
-        raw = f.read()
-    encoding = next((enc for bom, enc in _BOMS if raw.startswith(bom)), "utf-8")
-    return decode(raw), encoding
+    """The file's text and the encoding to write it back in, read as linting reads it
+    (:func:`healthlint.sources.read_bytes`); UnreadableFile says why not."""
+    raw = read_bytes(path)
+    return decode(raw), encoding_of(raw)
 
 
 class NotWritten(Exception):

@@ -23,6 +23,60 @@ VOCAB_REF = re.compile(r"\{([a-z][a-z0-9_]*)\}")
 RULE_ID = re.compile(r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$")
 
 
+# What a pattern may cost to compile: ``regex`` writes out the copies a counted
+# repetition asks for, so ``(?:(?:a{1000}){1000}){20}`` (27 characters) would be
+# 20 million parts and gigabytes. Counted as the pattern's parts, each times the
+# counts of the repetitions around it (the largest count of each; 1 for *, + and ?).
+MAX_PATTERN_SIZE = 200_000
+_COUNT = re.compile(r"\{[\d\s,]*\}")
+_NUMBER = re.compile(r"\d+")
+
+
+def pattern_size(pattern: str, flags: int = 0) -> int:
+    """How many parts ``pattern`` compiles to, counting repetitions multiplied through their nesting.
+
+    Exact, or a bound on it when that bound is within MAX_PATTERN_SIZE.
+
+    Read with ``regex``'s own parser (no second reading of the syntax to
+    disagree with it), and only when a quick bound (the pattern's length times
+    every count written in it) does not already show it small, which it does
+    for most patterns. Raises ``regex.error`` as compiling would.
+    """
+    numbers = [int(n) for count in _COUNT.findall(pattern) for n in _NUMBER.findall("".join(count.split()))]
+    bound = len(pattern)
+    for n in numbers:
+        bound *= max(n, 1)
+        if bound > MAX_PATTERN_SIZE:
+            break
+    else:
+        return bound
+    from regex import _regex_core as core  # the engine's parser; parsing writes out no copies
+
+    global_flags = flags
+    while True:
+        source = core.Source(pattern)
+        info = core.Info(global_flags, source.char_type, {})
+        source.ignore_space = bool(info.flags & regex.VERBOSE)
+        try:
+            tree = core._parse_pattern(source, info)
+            break
+        except core._UnscopedFlagSet:  # an inline flag for the whole pattern: parse again with it, as regex does
+            global_flags = info.global_flags
+    size, stack = 0, [(tree, 1)]
+    while stack:
+        node, times = stack.pop()
+        if isinstance(node, core.GreedyRepeat):  # and the lazy and possessive repeats derived from it
+            times *= node.max_count if node.max_count is not None else max(node.min_count, 1)
+        children = [child for value in vars(node).values()
+                    for child in (value if isinstance(value, (list, tuple)) else (value,))
+                    if isinstance(child, core.RegexBase)]
+        if children:
+            stack.extend((child, times) for child in children)
+        else:
+            size += times
+    return size
+
+
 @dataclass(frozen=True)
 class Field:
     """One key of a rule file: how to read it, whether it is required, its default, its meaning."""
@@ -93,6 +147,11 @@ class Reader:
         compiled = self.cache.get(cache_key)
         if compiled is None:
             try:
+                size = pattern_size(expanded, flags)
+                if size > MAX_PATTERN_SIZE:
+                    raise self.error(parent, key, f"pattern too large: its repetitions make {size:,} parts to "
+                                                  f"compile, more than {MAX_PATTERN_SIZE:,} (use * or + "
+                                                  f"rather than large counts such as {{1000}})")
                 compiled = Pattern.validated(expanded, flags)
             except regex.error as e:
                 raise self.error(parent, key, f"invalid regular expression: {e}") from None
