@@ -59,7 +59,7 @@ def file_error_diagnostic(error: RuleError | ConfigError, encoding: str) -> type
     start = encoder.lines.line_start(line)
     end = encoder.lines.starts[line] if line < encoder.lines.line_count else len(text)
     length = len(text[start:end].rstrip("\r\n"))
-    column = min(max(getattr(error, "column", 1), 1), length + 1)
+    column = min(max(getattr(error, "column", None) or 1, 1), length + 1)
     return types.Diagnostic(
         range=encoder.range(line, column, line, max(column, length + 1)),
         message=error.reason,
