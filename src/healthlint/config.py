@@ -237,14 +237,6 @@ def _yaml_lines(node, prefix="", out=None) -> dict[str, int]:
     return out
 
 
-def _plain(node):
-    if isinstance(node, dict):
-        return {str(k): _plain(v) for k, v in node.items()}
-    if isinstance(node, list):
-        return [_plain(v) for v in node]
-    return node
-
-
 def _config_error(path: str, line: int, column: int, message: str) -> ConfigError:
     return ConfigError(path, line, message)
 
@@ -253,11 +245,12 @@ def read_yaml_config(path: str) -> Config:
     """A ``.healthlint.yaml``, read as rule files are (:func:`healthlint.rules.loader.load_yaml`): a regular
     file of at most 1 MB, nested at most 32 levels, at most 100,000 values counting what aliases repeat."""
     from healthlint.rules.loader import load_yaml
+    from healthlint.rules.schema import plain_data
 
     node = load_yaml(path, _config_error)
     if node is None:
         node = {}
-    return build_config(_plain(node), _yaml_lines(node), path)
+    return build_config(plain_data(node), _yaml_lines(node), path)
 
 
 _TABLE = re.compile(r"^\s*\[\s*([^\]]+?)\s*\]\s*(?:#.*)?$")

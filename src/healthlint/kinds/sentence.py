@@ -24,30 +24,20 @@ class Domain:
 
     pattern: Pattern
     at_least: int = 0
-    against: Pattern | None = None
+    against: LiteralFilter | None = None  # searched only where its literals occur
 
     def holds(self, document) -> bool:
-        key = ("domain", self.pattern.pattern, self.at_least, self.against and self.against.pattern)
+        key = ("domain", self.pattern.pattern, self.at_least, self.against and self.against.pattern.pattern)
         cached = document.cache.get(key)
         if cached is None:
             # the other domain first, skipped by its literals where it cannot occur (most documents):
             # then the health words need counting only up to at_least
             other = 0
-            if self.against is not None and _filter(self.against).search(document.prose):
-                other = _count(self.against, document.prose, MAX_DOMAIN_COUNT)
+            if self.against is not None and self.against.search(document.prose):
+                other = _count(self.against.pattern, document.prose, MAX_DOMAIN_COUNT)
             need = max(self.at_least, other)
             cached = document.cache[key] = need == 0 or _count(self.pattern, document.prose, need) >= need
         return cached
-
-
-_FILTERS: dict[Pattern, LiteralFilter] = {}
-
-
-def _filter(pattern: Pattern) -> LiteralFilter:
-    found = _FILTERS.get(pattern)
-    if found is None:
-        found = _FILTERS[pattern] = LiteralFilter(pattern)
-    return found
 
 
 def _count(found: Pattern, text: str, enough: int) -> int:
@@ -70,7 +60,8 @@ _DOMAIN_FIELDS = {
 
 def _domain(reader, value, parent, key) -> Domain:
     fields = reader.fields(value, _DOMAIN_FIELDS, f"{key!r}")
-    return Domain(fields["pattern"], fields["at_least"], fields["against"])
+    against = fields["against"]
+    return Domain(fields["pattern"], fields["at_least"], LiteralFilter(against) if against is not None else None)
 
 FIELDS = {
     "patterns": Field(schema.checks, required=True,

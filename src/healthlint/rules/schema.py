@@ -230,12 +230,12 @@ def text_list(reader: Reader, value, parent, key) -> tuple[str, ...]:
     return tuple(map(str, value))
 
 
-def _plain(value):
-    """YAML's round-trip containers as plain dicts, lists and strings."""
+def plain_data(value):
+    """YAML's round-trip containers as plain dicts, lists and strings (rule and configuration files alike)."""
     if isinstance(value, dict):
-        return {str(k): _plain(v) for k, v in value.items()}
+        return {str(k): plain_data(v) for k, v in value.items()}
     if isinstance(value, list):
-        return [_plain(v) for v in value]
+        return [plain_data(v) for v in value]
     return value if not isinstance(value, str) else str(value)
 
 
@@ -248,7 +248,7 @@ def shape_list(reader: Reader, value, parent, key) -> tuple:
     for i, item in enumerate(value):
         if not isinstance(item, (str, dict)):
             raise reader.error(value, i, f"each item of {key!r} must be a shape (a string or slots and orders)")
-    return tuple(_plain(v) for v in value)
+    return tuple(plain_data(v) for v in value)
 
 
 def scope_list(reader: Reader, value, parent, key) -> frozenset[str]:

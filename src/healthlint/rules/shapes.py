@@ -50,6 +50,8 @@ _TOKEN = regex.compile(
     )""",
     regex.VERBOSE,
 )
+_REFERENCE = regex.compile(r"\{([a-z][a-z0-9_]*)\}")
+_DEFAULT_GAP = regex.compile(r"\.\.\.(?![\d!])")
 _NUMBER = r"\d+(?:[.,]\d+)?(?:\s*(?:[-–]|to)\s*\d+(?:[.,]\d+)?)?(?:\s*%|/\d+)?"
 _GAP_WORD = r"[\w'’%/-]+"
 MAX_GAP = 12
@@ -204,8 +206,8 @@ def compile_shape(shape, fragments: dict[str, str]) -> list[str]:
 def references(shape) -> set[str]:
     """The vocabularies a shape uses: its ``{name}`` slots, and ``{gap}`` for a plain ``...``."""
     text = shape if isinstance(shape, str) else " ".join([*shape["slots"].values(), *shape["orders"]])
-    names = set(regex.findall(r"\{([a-z][a-z0-9_]*)\}", text))
-    if regex.search(r"\.\.\.(?![\d!])", text):
+    names = set(_REFERENCE.findall(text))
+    if _DEFAULT_GAP.search(text):
         names.add("gap")
     return names
 
