@@ -4,6 +4,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import textwrap
 from pathlib import Path
 
 from healthlint.text.positions import LineIndex
@@ -69,3 +70,17 @@ def offsets(text: str, d) -> tuple[int, int]:
     """The source offsets of a diagnostic's start and end."""
     lines = LineIndex(text)
     return (lines.line_start(d.line) + d.column - 1, lines.line_start(d.end_line) + d.end_column - 1)
+
+
+# A rule whose pattern backtracks exponentially: what a hostile rule pack or a slow request looks like.
+BACKTRACKING_RULE = textwrap.dedent("""\
+    id: hostile-backtracking
+    kind: sentence
+    severity: warning
+    message: "Backtracks: {match}"
+    description: A pattern that backtracks exponentially on a run of a's not followed by the end.
+    patterns:
+      - '(a|aa)+$'
+    examples:
+      fail: ["aaaa"]
+    """)

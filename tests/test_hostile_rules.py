@@ -2,26 +2,15 @@
 from __future__ import annotations
 
 import os
-import textwrap
 
 import pytest
 
 from healthlint import Linter
 from healthlint.errors import RuleError
 from healthlint.rules.loader import MAX_YAML_DEPTH, load_pack
-from tests.helpers import run_cli
+from tests.helpers import BACKTRACKING_RULE, run_cli
 
-HOSTILE_RULE = textwrap.dedent("""\
-    id: hostile-backtracking
-    kind: sentence
-    severity: warning
-    message: "Backtracks: {match}"
-    description: A pattern that backtracks exponentially on a run of a's not followed by the end.
-    patterns:
-      - '(a|aa)+$'
-    examples:
-      fail: ["aaaa"]
-    """)
+HOSTILE_RULE = BACKTRACKING_RULE
 BACKTRACKING_TEXT = "Kratom cures depression.\n\n" + "a" * 60 + "!\n"
 
 

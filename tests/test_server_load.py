@@ -27,7 +27,7 @@ from healthlint.server.app import create_app  # noqa: E402
 from healthlint.server.request import LintRequest  # noqa: E402
 from healthlint.server.response import MIN_RESPONSE, lint_response  # noqa: E402
 from healthlint.server.turns import Turns, rank  # noqa: E402
-from tests.helpers import SRC  # noqa: E402
+from tests.helpers import BACKTRACKING_RULE, SRC  # noqa: E402
 from tests.test_server import _free_port, _Server  # noqa: E402
 
 WAIT = 60  # seconds: a hang guard for anything that should happen, not a speed requirement
@@ -35,17 +35,7 @@ CLAIM = "# Kratom\n\nKratom relieves depression.\n\nTalk to your doctor first.\n
 SLOW = "A note.\n\n" + "a" * 60 + "!\n"  # the backtracking rule needs far more than any deadline here
 WIDGETS = "".join(f"Widget number {i} is here.\n\n" for i in range(12))  # 12 warnings, nothing else
 RULES = {
-    "hostile.yaml": """\
-id: hostile-backtracking
-kind: sentence
-severity: warning
-message: "Backtracks: {match}"
-description: A pattern that backtracks exponentially on a run of a's not followed by the end.
-patterns:
-  - '(a|aa)+$'
-examples:
-  fail: ["aaaa"]
-""",
+    "hostile.yaml": BACKTRACKING_RULE,
     "widget.yaml": """\
 id: widget-mention
 kind: sentence
