@@ -248,7 +248,11 @@ def load_pack(folder) -> RulePack:
 def load_packs(extra_dirs=(), builtin: bool = True) -> RulePack:
     """The built-in pack (unless ``builtin`` is false), then each extra folder in order.
 
-    A pack loaded before from the same files comes from the cache (:mod:`healthlint.rules.cache`).
+    A pack loaded before from the same files comes from the cache
+    (:mod:`healthlint.rules.cache`), and so does every leading part of it: the
+    pack of the first k folders is cached on its own, so that adding or
+    editing a folder of one's own rules compiles that folder alone, on top of
+    the built-in pack read back from the cache, instead of every rule again.
     """
     from healthlint.rules.cache import load_cached
 
@@ -257,11 +261,13 @@ def load_packs(extra_dirs=(), builtin: bool = True) -> RulePack:
         if not is_folder(folder):
             raise RuleError(str(folder), 1, 1, "rule pack folder does not exist")
 
-    def build() -> RulePack:
-        pack = RulePack()
-        for folder in folders:
-            pack.add_dir(folder)
-        pack._cache.clear()  # only needed while loading
-        return pack
+    def first(count: int) -> RulePack:
+        """The pack of ``folders[:count]``, from the cache or built on the pack of one folder fewer."""
+        def build() -> RulePack:
+            pack = first(count - 1) if count > 1 else RulePack()
+            pack.add_dir(folders[count - 1])
+            pack._cache.clear()  # only needed while loading
+            return pack
+        return load_cached(folders[:count], build)
 
-    return load_cached(folders, build)
+    return first(len(folders)) if folders else RulePack()
