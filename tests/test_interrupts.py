@@ -16,6 +16,11 @@ from healthlint.signals import Terminated, signals_held
 from tests.helpers import SRC, run_cli
 
 
+def _as_in_a_terminal():
+    """A run started from a terminal takes SIGINT; one started under ``nohup`` or ``&`` inherits it ignored."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def test_linting_never_writes_to_the_linted_files(tmp_path):
     files = {"a.md": b"Kratom cures depression.\r\n", "b.txt": b"\xef\xbb\xbfBuy now!\n", "c.md": b"\xff"}
     for name, raw in files.items():
@@ -37,7 +42,8 @@ def test_signal_ends_the_run_with_a_status_and_no_traceback(signum, status, mess
     env = {**os.environ, "PYTHONPATH": SRC}
     # Reading standard input that never ends: the run waits until the signal comes.
     proc = subprocess.Popen([sys.executable, "-m", "healthlint", "-"], stdin=subprocess.PIPE,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env,
+                            preexec_fn=_as_in_a_terminal)
     try:
         time.sleep(2)  # past the imports: the handlers are installed in main()
         deadline = time.monotonic() + 30
@@ -97,7 +103,7 @@ def test_interrupted_fix_leaves_no_partial_file(tmp_path, fixed_bytes, moment, s
     _write_files(folder)
     env = {**os.environ, "PYTHONPATH": SRC, "NO_COLOR": "1"}
     proc = subprocess.run([sys.executable, RUNNER, moment, "2", signal.Signals(signum).name, "--fix", str(folder)],
-                          capture_output=True, env=env, timeout=60)
+                          capture_output=True, env=env, timeout=60, preexec_fn=_as_in_a_terminal)
     err = proc.stderr.decode()
     assert proc.returncode == status, err
     assert message in err and "Traceback" not in err
@@ -152,7 +158,7 @@ def test_signal_inside_the_markdown_parser_ends_the_run(tmp_path, signum, status
     article.write_text("# Kratom\n\nKratom cures depression.\n", encoding="utf-8")
     env = {**os.environ, "PYTHONPATH": SRC, "NO_COLOR": "1"}
     proc = subprocess.run([sys.executable, RUNNER, "parsing", "1", signal.Signals(signum).name, str(article)],
-                          capture_output=True, env=env, timeout=60)
+                          capture_output=True, env=env, timeout=60, preexec_fn=_as_in_a_terminal)
     err = proc.stderr.decode()
     assert proc.returncode == status, err
     assert message in err and "Traceback" not in err
