@@ -210,7 +210,7 @@ def _explain(argv: list[str]) -> int:
     rule = linter.pack.rules.get(args.rule)
     if rule is None:
         raise HealthlintError(f"unknown rule {args.rule!r}; see `healthlint rules`")
-    sys.stdout.write(explain(rule))
+    sys.stdout.write(explain(rule, linter.pack.vocabularies))
     return EXIT_OK
 
 

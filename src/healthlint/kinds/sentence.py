@@ -88,6 +88,10 @@ class SentenceKind:
         return cls(SentenceMatcher(values["patterns"], values["unless"], breaks), values["skip_questions"],
                    values.get("domain"))
 
+    def checks(self):
+        """The checks, as the author wrote them (for ``healthlint explain``)."""
+        return self.matcher.checks
+
     def run(self, document, rule):
         prose = document.prose
         in_domain = None  # judged at the first match: most documents have none

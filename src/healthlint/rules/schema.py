@@ -304,18 +304,20 @@ _CHECK_FIELDS = {
     "shape": Field(shape_list, default=(), doc="a claim shape (or a list): slots over vocabularies and words"),
     "pattern": Field(pattern, default=None, doc="or: a regular expression (an escape hatch); {name} inserts a vocabulary"),
     "unless": Field(exceptions, default=(), doc="exceptions for this pattern only"),
+    "topic": Field(shape_list, default=(), doc="only after a topic that opens the paragraph, list item or heading "
+                                             "(a few words ending at ? : . or a dash) and holds this shape"),
 }
 
 
 def checks(reader: Reader, value, parent, key) -> tuple[Check, ...]:
     if isinstance(value, str):
-        return (Check(reader.compile(value, parent, key)),)
+        return (Check(reader.compile(value, parent, key), written=("pattern", str(value))),)
     if not isinstance(value, list) or not value:
         raise reader.error(parent, key, f"{key!r} must be a non-empty list of patterns")
     out = []
     for i, item in enumerate(value):
         if isinstance(item, str):
-            out.append(Check(reader.compile(item, value, i)))
+            out.append(Check(reader.compile(item, value, i), written=("pattern", str(item))))
         else:
             fields = reader.fields(item, _CHECK_FIELDS, f"an item of {key!r}")
             if bool(fields["shape"]) == (fields["pattern"] is not None):
@@ -323,7 +325,11 @@ def checks(reader: Reader, value, parent, key) -> tuple[Check, ...]:
             found = fields["pattern"]
             if fields["shape"]:
                 found = reader.compile("|".join(reader.shape_patterns(fields["shape"], item, "shape")), item, "shape")
-            out.append(Check(found, fields["unless"]))
+            topic = None
+            if fields["topic"]:
+                topic = reader.compile("|".join(reader.shape_patterns(fields["topic"], item, "topic")), item, "topic")
+            written = ("shape", fields["shape"]) if fields["shape"] else ("pattern", str(item["pattern"]))
+            out.append(Check(found, fields["unless"], topic, written, fields["topic"]))
     return tuple(out)
 
 
