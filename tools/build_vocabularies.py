@@ -71,7 +71,16 @@ def _hpo_obo() -> Path:
 
 # Branches of HPO's "Phenotypic abnormality" whose layperson names describe the shape of a body part
 # ("big nose", "short fingers"), not a condition anyone treats.
-_MORPHOLOGY_BRANCHES = ("HP:0000152", "HP:0040064", "HP:0000924", "HP:0001197", "HP:0000598", "HP:0045027")
+_MORPHOLOGY_BRANCHES = ("HP:0040064", "HP:0000924", "HP:0001197", "HP:0000598", "HP:0045027")
+# "Abnormality of head or neck" holds both: the shape of a chin or a brow, and dry mouth, bad breath, hay fever,
+# nosebleeds. Of its terms, those that are (or descend from) a morphology term are left out.
+_HEAD_OR_NECK = "HP:0000152"
+_MORPHOLOGY_NAME = re.compile(r"morpholog|\bshape\b|\bsize\b|\bposition|\bprominen|\bcontour|\bheight\b|"
+                              r"\blength\b|\bwidth\b|\bbroad|\bnarrow|\bpointed|\bcleft|\bdimple", re.IGNORECASE)
+
+
+def _morphology_of_head_or_neck(term) -> bool:
+    return bool(_MORPHOLOGY_NAME.search(term.name)) or any(_MORPHOLOGY_NAME.search(a.name) for a in term.all_parents)
 
 
 def hpo_terms() -> set[str]:
@@ -81,9 +90,12 @@ def hpo_terms() -> set[str]:
     Ontology()
     morphology = [Ontology.get_hpo_object(h) for h in _MORPHOLOGY_BRANCHES]
     root = Ontology.get_hpo_object("HP:0000118")  # Phenotypic abnormality
+    head_or_neck = Ontology.get_hpo_object(_HEAD_OR_NECK)
     out = set()
     for term in Ontology:
         if term == root or not term.child_of(root) or any(term == b or term.child_of(b) for b in morphology):
+            continue
+        if (term == head_or_neck or term.child_of(head_or_neck)) and _morphology_of_head_or_neck(term):
             continue
         for name in _layperson_synonyms(term):
             cleaned = _clean(name)
