@@ -52,15 +52,17 @@ def topic_end(document, segment_start: int, segment_end: int) -> int:
     return end
 
 
-def after_topic(document, sentence, m_start: int, topic: Pattern) -> bool:
-    """Is the match at ``m_start`` after a topic opening of its segment that starts with ``topic``?"""
+def after_topic(document, sentence, m_start: int, topic: tuple[Pattern, ...]) -> bool:
+    """Is the match at ``m_start`` after a topic opening of its segment that starts with one of ``topic``?"""
     end = topic_end(document, sentence.segment_start, sentence.segment_end)
     if end == _NO_TOPIC or m_start < end:
         return False
     key = (topic, sentence.segment_start)
     held = document.cache.get(key)
     if held is None:
-        found = topic.search(document.prose, sentence.segment_start, end, timeout=remaining())
-        held = document.cache[key] = found is not None and len(
-            _WORD.findall(document.prose, sentence.segment_start, found.start())) <= MAX_WORDS_BEFORE
+        # the leftmost of the patterns' first matches, as one alternation of them all would find
+        starts = [found.start() for pattern in topic
+                  if (found := pattern.search(document.prose, sentence.segment_start, end, timeout=remaining()))]
+        held = document.cache[key] = bool(starts) and len(
+            _WORD.findall(document.prose, sentence.segment_start, min(starts))) <= MAX_WORDS_BEFORE
     return held

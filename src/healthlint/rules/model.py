@@ -30,9 +30,9 @@ class Check:
 
     pattern: Pattern
     unless: tuple[Exception_, ...] = ()
-    # Reports only after a topic that opens the paragraph, list item or heading and matches this
-    # (:mod:`healthlint.kinds.topics`): "Dry eye? Gone in three weeks."
-    topic: Pattern | None = None
+    # Reports only after a topic that opens the paragraph, list item or heading and matches one of
+    # these, a pattern per topic shape (:mod:`healthlint.kinds.topics`): "Dry eye? Gone in three weeks."
+    topic: tuple[Pattern, ...] | None = None
     # As the author wrote it, for `healthlint explain`: ("shape", shapes), ("pattern", text); the topic's shapes
     written: tuple = ()
     topic_written: tuple = ()

@@ -327,7 +327,10 @@ def checks(reader: Reader, value, parent, key) -> tuple[Check, ...]:
                 found = reader.compile("|".join(reader.shape_patterns(fields["shape"], item, "shape")), item, "shape")
             topic = None
             if fields["topic"]:
-                topic = reader.compile("|".join(reader.shape_patterns(fields["topic"], item, "topic")), item, "topic")
+                # a pattern per shape, not one of them all: a topic is often a large vocabulary
+                # ({grounded_conditions}), and each stays well within the pattern bound on its own
+                topic = tuple(reader.compile(found_topic, item, "topic")
+                              for found_topic in reader.shape_patterns(fields["topic"], item, "topic"))
             written = ("shape", fields["shape"]) if fields["shape"] else ("pattern", str(item["pattern"]))
             out.append(Check(found, fields["unless"], topic, written, fields["topic"]))
     return tuple(out)
