@@ -9,7 +9,7 @@ import pytest
 from tests.conftest import ROOT, SHARED
 
 SCORE = SHARED / "eval" / "score.py"
-FLOORS = {"round-2026-12-a": 0.77, "round-2026-12-b": 0.75}
+FLOORS = {"round-2026-12-a": 0.80, "round-2026-12-b": 0.81, "round-2026-12-c": 0.76}
 
 
 @pytest.mark.parametrize("name", sorted(FLOORS))
