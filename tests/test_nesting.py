@@ -1,0 +1,85 @@
+"""Nesting never hides text: what a CommonMark renderer shows is linted however deep, at its own position."""
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from healthlint import Linter
+from healthlint.text.document import read_document
+from tests.helpers import run_cli
+
+CLAIM = "Kratom cures depression. [Buy kratom](https://amzn.to/x?tag=a)"
+MARKERS = (">", "-", "*", "+", "1.")
+
+
+@pytest.fixture(scope="module")
+def linter():
+    return Linter(rule_timeout=None)
+
+
+def _found(linter, text):
+    return {d.rule: d for d in linter.lint_text(text, "deep.md")}
+
+
+def _assert_flagged_at(found, text):
+    claim = found.get("unhedged-cure-claim")
+    assert claim is not None, text
+    assert (claim.line, claim.column) == (1, text.index("cures depression") + 1), text
+    assert claim.end_column == claim.column + len("cures depression")
+    call = found.get("undisclosed-affiliate-link")
+    assert call is not None, text
+    assert call.column == text.index("Buy kratom") + 1, text
+
+
+def test_the_issue_prefix_is_flagged_on_the_cli(tmp_path):
+    path = tmp_path / "deep.md"
+    text = "> - " * 8 + CLAIM + "\n"
+    path.write_text(text)
+    result = run_cli(path)
+    out = result.stdout.decode()
+    assert result.returncode == 1, (out, result.stderr)
+    assert f"{path}:1:{text.index('cures depression') + 1}: error unhedged-cure-claim" in out
+    assert f"{path}:1:{text.index('Buy kratom') + 1}: error undisclosed-affiliate-link" in out
+
+
+def test_random_prefixes_of_mixed_container_markers_never_hide_the_claim(linter):
+    rng = random.Random(17)
+    for _ in range(1000):
+        prefix = " ".join(rng.choice(MARKERS) for _ in range(rng.randint(16, 40))) + " "
+        _assert_flagged_at(_found(linter, prefix + CLAIM), prefix + CLAIM)
+
+
+def test_the_link_past_the_limit_is_recorded_at_its_url():
+    text = "> - " * 8 + CLAIM + "\n"
+    doc = read_document(text, "deep.md")
+    assert [(link.kind, link.url, link.url_start) for link in doc.links] == [
+        ("inline", "https://amzn.to/x?tag=a", text.index("https://"))]
+    assert text[doc.links[0].text_start:doc.links[0].text_end] == "Buy kratom"
+
+
+def test_text_past_the_limit_is_read_as_inline_markdown_with_its_scope():
+    deep = "> " * 25
+    text = ("Intro.\n\n" + deep + "Kratom *cures* depression,\n" + deep + "truly. [Buy][r]\n" + deep + "\n"
+            + deep + "[r]: https://amzn.to/y\n" + deep + "- item one\n" + deep + "- item two\n")
+    doc = read_document(text, "deep.md")
+    words = [(" ".join(doc.prose[s.start:s.end].split()), s.scope) for s in doc.segments]
+    assert words == [("Intro.", "paragraph"), ("Kratom cures depression, truly. Buy", "blockquote"),
+                     ("item one", "list"), ("item two", "list")]
+    # the reference definition is not prose, and the link that uses it (before it) resolves
+    assert [(link.kind, link.url) for link in doc.links] == [
+        ("reference", "https://amzn.to/y"), ("definition", "https://amzn.to/y")]
+    assert doc.links[0].url_start == text.index("https://amzn.to/y")
+
+
+def test_a_continued_paragraph_past_the_limit_is_one_segment(linter):
+    text = "Intro.\n\n" + "> " * 30 + "Kratom cures\n" + "> " * 30 + "depression.\n"
+    found = _found(linter, text)
+    assert found["unhedged-cure-claim"].line == 3
+    assert found["unhedged-cure-claim"].end_line == 4
+
+
+@pytest.mark.parametrize("inner", ["```\nKratom cures depression.\n```\n", "<!-- Kratom cures depression. -->\n"])
+def test_code_and_comments_stay_out_of_prose_when_markdown_it_places_them(inner):
+    text = "> " * 16 + "Intro.\n\n" + inner
+    assert "Kratom" not in read_document(text, "deep.md").prose
