@@ -4,10 +4,14 @@ from __future__ import annotations
 import random
 
 import pytest
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
 
+from fuzz import oracles
 from healthlint import Linter
 from healthlint.text.document import read_document
 from tests.helpers import run_cli
+from tests.test_properties import DOCUMENTS
 
 CLAIM = "Kratom cures depression. [Buy kratom](https://amzn.to/x?tag=a)"
 MARKERS = (">", "-", "*", "+", "1.")
@@ -83,3 +87,28 @@ def test_a_continued_paragraph_past_the_limit_is_one_segment(linter):
 def test_code_and_comments_stay_out_of_prose_when_markdown_it_places_them(inner):
     text = "> " * 16 + "Intro.\n\n" + inner
     assert "Kratom" not in read_document(text, "deep.md").prose
+
+
+# --- the oracles of fuzz/fuzz_lint.py, as properties ---------------------------------------------
+
+PROPERTY = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+EXAMPLES = oracles.sentence_examples(Linter(rule_timeout=None))
+CONTAINER_PREFIXES = st.lists(st.sampled_from(oracles.CONTAINERS), max_size=48)
+
+
+@PROPERTY
+@given(st.sampled_from(EXAMPLES), CONTAINER_PREFIXES, st.sampled_from(oracles.INLINE),
+       st.sampled_from(oracles.BLOCKS))
+@example(("unhedged-cure-claim", "Kratom relieves depression."), ["-", ">"] * 8, "{}", "{}")
+def test_wrapping_a_flagged_sentence_keeps_it_flagged(linter, example_, containers, inline, block):
+    rule, sentence = example_
+    wrapped = oracles.wrap(sentence, containers, inline, block)
+    assert not oracles.lost_findings(linter, rule, sentence, wrapped), wrapped
+
+
+@PROPERTY
+@given(CONTAINER_PREFIXES, DOCUMENTS)
+@example(["-", ">"] * 8, CLAIM)
+def test_the_prose_holds_every_word_a_renderer_shows(containers, text):
+    text = "".join(marker + " " for marker in containers) + text
+    assert not oracles.missing_words(text), text
