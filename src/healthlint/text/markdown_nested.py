@@ -15,8 +15,9 @@ markdown-it-py gives block tokens with line ranges and inline tokens without
 columns. Each inline token's children are aligned to the source of its own
 lines with a cursor that only moves forward: text is copied into the prose,
 while code spans, inline HTML, link destinations, autolinks and images are
-skipped (and links recorded). Front matter, fenced and indented code, HTML
-blocks and reference definitions are never prose.
+skipped (and links recorded); an HTML block's visible text is read by
+:mod:`healthlint.text.markdown_html`. Front matter, fenced and indented code
+and reference definitions are never prose.
 """
 from __future__ import annotations
 
@@ -31,6 +32,7 @@ from mdit_py_plugins.front_matter import front_matter_plugin
 from healthlint.text.document import Document, Link, Segment, scope_for
 from healthlint.text.front_matter import FrontMatter
 from healthlint.text.link_syntax import DEFINITION, Definitions, destination, read_definition
+from healthlint.text.markdown_html import read_html_block
 from healthlint.text.positions import LineIndex
 from healthlint.text.prose import ProseBuilder, cut_bare_urls
 
@@ -259,6 +261,19 @@ def _read_unplaced(aligner: _Aligner, tokens, env: dict, scopes: dict) -> list[S
     return segments
 
 
+def _block_lines(source: str, lines: LineIndex, token) -> list[tuple[int, int]]:
+    """The source spans of a block's lines, less the container markers of a block inside containers."""
+    starts = lines.starts
+    out = []
+    for line in range(*token.map):
+        start = starts[line]
+        end = starts[line + 1] if line + 1 < len(starts) else len(source)
+        if token.level > 0:
+            start = _CONTAINER_MARKERS.match(source, start, end).end()
+        out.append((start, end))
+    return out
+
+
 def read_nested_markdown(source: str, path: str = "<text>") -> Document:
     env: dict = {}
     tokens = _PARSER.parse(source, env)
@@ -287,6 +302,9 @@ def read_nested_markdown(source: str, path: str = "<text>") -> Document:
             span = aligner.inline(token)
             if span:
                 segments.append(Segment(span[0], span[1], _scope(stack, scopes)))
+        elif token.type == "html_block" and token.map:
+            read_html_block(aligner.builder, _block_lines(source, lines, token), _scope(stack, scopes),
+                            segments, aligner.links)
     unplaced = _read_unplaced(aligner, tokens, env, scopes)
     if unplaced:
         segments = sorted(segments + unplaced, key=lambda seg: seg.start)

@@ -1,0 +1,47 @@
+"""HTML blocks in Markdown: a browser shows their text, so it is linted, at its source offsets (both readers)."""
+from __future__ import annotations
+
+import pytest
+
+from healthlint import Linter
+from healthlint.text.markdown import read_markdown
+from healthlint.text.markdown_nested import read_nested_markdown
+
+READERS = pytest.mark.parametrize("read", [read_markdown, read_nested_markdown], ids=["pulldown", "markdown-it"])
+
+
+def words(doc):
+    return [(" ".join(doc.prose[s.start:s.end].split()), s.scope) for s in doc.segments]
+
+
+@READERS
+def test_the_visible_text_of_an_html_block_is_prose_at_its_offsets(read):
+    text = ('Intro.\n\n<div class="x">\nKratom cures depression. <a href="https://amzn.to/x">Buy it</a>\n'
+            "<!-- a comment -->\n<script>cures()</script>\n</div>\n")
+    doc = read(text)
+    assert words(doc) == [("Intro.", "paragraph"), ("Kratom cures depression. Buy it", "paragraph")]
+    assert doc.prose.index("Kratom") == text.index("Kratom")
+    assert "comment" not in doc.prose and "cures()" not in doc.prose and "class" not in doc.prose
+    assert [(link.url, link.url_start, text[link.text_start:link.text_end]) for link in doc.links] == [
+        ("https://amzn.to/x", text.index("https://"), "Buy it")]
+
+
+@READERS
+def test_an_html_block_inside_a_quote_leaves_out_the_markers(read):
+    text = "> <p>\n> Kratom cures depression.\n> </p>\n"
+    doc = read(text)
+    assert words(doc) == [("Kratom cures depression.", "blockquote")]
+    assert doc.prose.index("Kratom") == text.index("Kratom")
+    assert ">" not in doc.prose
+
+
+@READERS
+def test_a_character_reference_keeps_the_words_around_it(read):
+    doc = read("<p>It don&rsquo;t &amp; won&#39;t</p>\n")
+    assert words(doc) == [("It don t & won t", "paragraph")]
+
+
+def test_a_claim_in_an_html_block_is_flagged_at_its_position():
+    text = "<div>\nKratom cures depression.\n</div>\n"
+    found = [(d.rule, d.line, d.column) for d in Linter(rule_timeout=None).lint_text(text, "x.md")]
+    assert ("unhedged-cure-claim", 2, 8) in found
