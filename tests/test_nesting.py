@@ -109,6 +109,8 @@ def test_wrapping_a_flagged_sentence_keeps_it_flagged(linter, example_, containe
 @PROPERTY
 @given(CONTAINER_PREFIXES, DOCUMENTS)
 @example(["-", ">"] * 8, CLAIM)
+@example([], "<div>\nKratom cures depression.\n</div>\n")  # an HTML block: a browser shows its text
+@example([">"] * 20, "Kratom cur&#101;s depression, don&rsquo;t you see ’")  # references
 def test_the_prose_holds_every_word_a_renderer_shows(containers, text):
     text = "".join(marker + " " for marker in containers) + text
     assert not oracles.missing_words(text), text
