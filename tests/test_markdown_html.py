@@ -84,3 +84,11 @@ def test_nul_characters_in_a_deep_document_hide_no_words():
     text = "--\x00\x00-\nthe \ufffd words here\n---\n\n" + ">" * 18 + " - More.\n"
     doc = read_nested_markdown(text)
     assert "the \ufffd words here" in doc.prose
+
+
+def test_a_text_found_further_on_never_jumps_over_words():
+    # markdown-it reads the NULs as U+FFFD; the same characters written on the next line were
+    # taken for them, and "Kr" between was lost
+    text = "# Kratom\n" + ">" * 16 + "\x00\x00\nKr\ufffd\ufffdom\n"
+    doc = read_nested_markdown(text)
+    assert "Kr\ufffd\ufffdom" in doc.prose

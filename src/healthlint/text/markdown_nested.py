@@ -34,7 +34,7 @@ from healthlint.text.front_matter import FrontMatter
 from healthlint.text.link_syntax import DEFINITION, Definitions, destination, read_definition
 from healthlint.text.markdown_html import read_html_block
 from healthlint.text.positions import LineIndex
-from healthlint.text.prose import ProseBuilder, cut_bare_urls
+from healthlint.text.prose import ProseBuilder, cut_bare_urls, holds_letter
 
 _PARSER = (
     MarkdownIt("commonmark", {"html": True})
@@ -71,11 +71,12 @@ class _Aligner:
         if not content:
             return None
         pos = self.source.find(content, self.cursor, limit)
-        if pos >= 0:
+        if pos >= 0 and not (pos > self.cursor and holds_letter(self.source, self.cursor, pos)):
             self.builder.add(pos, pos + len(content))
             self.cursor = pos + len(content)
             return pos, self.cursor
-        # Escapes and entities differ from the source: align piece by piece.
+        # Escapes and entities differ from the source (or the same text found further on would
+        # jump over words): align piece by piece.
         first, last, self.cursor = self.builder.add_words(content, self.cursor, limit)
         return (first, last) if first is not None else None
 

@@ -58,7 +58,7 @@ class ProseBuilder:
                         first = spelled[0] if first is None else first
                         last = cursor = spelled[1]
                         continue
-            elif p > cursor and _letter_between(source, cursor, p):
+            elif p > cursor and holds_letter(source, cursor, p):
                 # A mark the source writes otherwise (a reference, U+FFFD for NUL) may be found
                 # far on: it never jumps over a word.
                 continue
@@ -97,7 +97,7 @@ class ProseBuilder:
         return _join_spelled(prose, kept) if kept else prose
 
 
-def _letter_between(source: str, start: int, end: int) -> bool:
+def holds_letter(source: str, start: int, end: int) -> bool:
     """Does ``source[start:end]`` hold a letter or digit that is not part of a character reference?"""
     for m in _LETTER_OUTSIDE_REFERENCES.finditer(source, start, end):
         if m.group(1) is not None:
