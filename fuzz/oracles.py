@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import html
 from collections import Counter
+from html.entities import html5
 from html.parser import HTMLParser
 
 import pyromark
@@ -99,12 +100,20 @@ def shown_words(markdown: str) -> Counter:
     return shown
 
 
+def _decode_reference(m) -> str:
+    """A character reference as CommonMark decodes it: only HTML5's names (no prefix of one), and numbers."""
+    ref = m.group()
+    if ref[1] == "#" or ref[1:] in html5:
+        return html.unescape(ref)
+    return ref
+
+
 def prose_words(document) -> Counter:
     """The words of a document's segments, as the rules are handed them."""
     prose = document.prose
     text = " ".join(prose[seg.start:seg.end] for seg in document.segments)
     if "&" in text:
-        text = _REFERENCE_IN_PROSE.sub(lambda m: html.unescape(m.group()), text)
+        text = _REFERENCE_IN_PROSE.sub(_decode_reference, text)
     return Counter(_WORD.findall(_NOT_PROSE.sub(" ", text)))
 
 

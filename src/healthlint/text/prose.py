@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import html
+from html.entities import html5
 
 import regex
 
@@ -113,7 +114,10 @@ def _find_spelled(source: str, word: str, cursor: int, limit: int) -> tuple[int,
     ends: list[int] = []
     pos = cursor
     for m in _REFERENCE.finditer(source, cursor, stop):
-        decoded = html.unescape(m.group())
+        ref = m.group()
+        if ref[1] != "#" and ref[1:] not in html5:
+            continue  # not a name HTML5 knows (html.unescape would decode a prefix of it)
+        decoded = html.unescape(ref)
         if not _LETTERS.fullmatch(decoded):
             continue
         for p in range(pos, m.start()):
