@@ -48,6 +48,8 @@ _NOT_PROSE = regex.compile(
     regex.IGNORECASE)
 _REFERENCE_IN_PROSE = regex.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
 _HIDING = HIDDEN | {"code", "pre"}
+# A browser hides a comment to its end, or to the end of the page if it has none (html.parser shows that).
+_COMMENT = regex.compile(r"<!--.*?(?:-->|\Z)", regex.DOTALL)
 
 
 class _Visible(HTMLParser):
@@ -86,7 +88,7 @@ class _Visible(HTMLParser):
 
 def _visible_words(rendered: str) -> Counter:
     reader = _Visible()
-    reader.feed(rendered)
+    reader.feed(_COMMENT.sub(" ", rendered))
     reader.close()
     text = _NOT_PROSE.sub(" ", "".join(reader.parts))
     return Counter(_WORD.findall(text))
