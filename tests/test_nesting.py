@@ -99,7 +99,7 @@ CONTAINER_PREFIXES = st.lists(st.sampled_from(oracles.CONTAINERS), max_size=48)
 @PROPERTY
 @given(st.sampled_from(EXAMPLES), CONTAINER_PREFIXES, st.sampled_from(oracles.INLINE),
        st.sampled_from(oracles.BLOCKS))
-@example(("unhedged-cure-claim", "Kratom relieves depression."), ["-", ">"] * 8, "{}", "{}")
+@example(("unhedged-cure-claim", "Kratom relieves depression."), [">", "-"] * 8, "{}", "{}")  # the shape
 def test_wrapping_a_flagged_sentence_keeps_it_flagged(linter, example_, containers, inline, block):
     rule, sentence = example_
     wrapped = oracles.wrap(sentence, containers, inline, block)
@@ -108,7 +108,7 @@ def test_wrapping_a_flagged_sentence_keeps_it_flagged(linter, example_, containe
 
 @PROPERTY
 @given(CONTAINER_PREFIXES, DOCUMENTS)
-@example(["-", ">"] * 8, CLAIM)
+@example([">", "-"] * 8, CLAIM)
 @example([], "<div>\nKratom cures depression.\n</div>\n")  # an HTML block: a browser shows its text
 @example([">"] * 20, "Kratom cur&#101;s depression, don&rsquo;t you see ’")  # references
 def test_the_prose_holds_every_word_a_renderer_shows(containers, text):
