@@ -50,6 +50,8 @@ _REFERENCE_IN_PROSE = regex.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Z
 _HIDING = HIDDEN | {"code", "pre"}
 # A browser hides a comment to its end, or to the end of the page if it has none (html.parser shows that).
 _COMMENT = regex.compile(r"<!--.*?(?:-->|\Z)", regex.DOTALL)
+# Every tag breaks a word (as the readers blank markup); html.parser drops "</>" without a call.
+_EMPTY_END_TAG = regex.compile(r"</>")
 
 
 class _Visible(HTMLParser):
@@ -85,10 +87,19 @@ class _Visible(HTMLParser):
     def handle_comment(self, data):
         self.parts.append(" ")
 
+    def handle_pi(self, data):
+        self.parts.append(" ")
+
+    def handle_decl(self, decl):
+        self.parts.append(" ")
+
+    def unknown_decl(self, data):
+        self.parts.append(" ")
+
 
 def _visible_words(rendered: str) -> Counter:
     reader = _Visible()
-    reader.feed(_COMMENT.sub(" ", rendered))
+    reader.feed(_EMPTY_END_TAG.sub(" ", _COMMENT.sub(" ", rendered)))
     reader.close()
     text = _NOT_PROSE.sub(" ", "".join(reader.parts))
     return Counter(_WORD.findall(text))
