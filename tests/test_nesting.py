@@ -83,6 +83,20 @@ def test_a_continued_paragraph_past_the_limit_is_one_segment(linter):
     assert found["unhedged-cure-claim"].end_line == 4
 
 
+def test_a_definition_cannot_interrupt_a_paragraph_past_the_limit(linter):
+    # CommonMark: a line shaped like a link reference definition right after prose is prose
+    deep = "> " * 30
+    text = deep + "Kratom helps.\n" + deep + "[buy]: https://amzn.to/z 'Kratom cures depression'\n"
+    doc = read_document(text, "deep.md")
+    assert "Kratom cures depression" in doc.prose
+    assert not oracles.missing_words(text), text
+
+
+def test_the_renderer_oracle_reads_an_escaped_reference_as_its_literal_text():
+    assert not oracles.missing_words("> " * 40 + "Kratom \\&amp; cures\n")
+    assert not oracles.missing_words("Kratom \\&amp; cures\n")
+
+
 @pytest.mark.parametrize("inner", ["```\nKratom cures depression.\n```\n", "<!-- Kratom cures depression. -->\n"])
 def test_code_and_comments_stay_out_of_prose_when_markdown_it_places_them(inner):
     text = "> " * 16 + "Intro.\n\n" + inner

@@ -231,10 +231,13 @@ def _read_unplaced(aligner: _Aligner, tokens, env: dict, scopes: dict) -> list[S
     source = aligner.source
     prose_lines = []
     references = env.setdefault("references", {})
+    previous = -2
     for item in unplaced:  # definitions first: a link may come before the definition it uses
-        m = DEFINITION.match(source, item[1], item[2])
+        # a definition cannot interrupt a paragraph: on the line after prose, it is prose
+        m = DEFINITION.match(source, item[1], item[2]) if item[0] != previous + 1 else None
         if m is None:
             prose_lines.append(item)
+            previous = item[0]
             continue
         read_definition(source, item[1], aligner.definitions, aligner.def_links)
         references.setdefault(normalizeReference(m.group(1)), {
