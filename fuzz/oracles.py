@@ -125,9 +125,13 @@ def prose_words(document) -> Counter:
     """The words of a document's segments, as the rules are handed them."""
     prose = document.prose
     text = " ".join(prose[seg.start:seg.end] for seg in document.segments)
+    words = Counter(_WORD.findall(_NOT_PROSE.sub(" ", text)))
     if "&" in text:
-        text = _REFERENCE_IN_PROSE.sub(_decode_reference, text)
-    return Counter(_WORD.findall(_NOT_PROSE.sub(" ", text)))
+        # a reader may copy a reference as the source spells it, or hold the literal text of an
+        # escaped one ('\\&amp;' shows '&amp;'): a word counts as read if either spelling holds it
+        decoded = _REFERENCE_IN_PROSE.sub(_decode_reference, text)
+        words |= Counter(_WORD.findall(_NOT_PROSE.sub(" ", decoded)))
+    return words
 
 
 def missing_words(markdown: str) -> Counter:
