@@ -16,6 +16,20 @@ os.environ.setdefault("HEALTHLINT_CACHE_DIR", tempfile.mkdtemp(prefix="healthlin
 SHARED = ROOT.parent / "shared"
 
 
+@pytest.fixture(scope="session", autouse=True)
+def built_in_pack_cached():
+    """The built-in pack, compiled once into the session's cache before any test starts a CLI or a server.
+
+    Compiling it from its files takes seconds; a language server or CLI that
+    a test starts then reads it back (and compiles only a test's own rule
+    folder on top), so that a test's timeout measures what it tests, not
+    the first compilation.
+    """
+    from healthlint.rules.loader import load_packs
+
+    load_packs()
+
+
 @pytest.fixture(scope="session")
 def linter() -> Linter:
     return Linter()

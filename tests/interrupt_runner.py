@@ -10,6 +10,10 @@ SIGTERM) at MOMENT:
 ``renaming``  the temporary file is complete, the rename has not happened
 ``renamed``   the rename has just happened
 
+or, for any run, on the N-th call of the Markdown parser (pulldown-cmark):
+
+``parsing``   inside the parser call, before it returns
+
 so an interruption lands exactly where a real one could, every run.
 """
 from __future__ import annotations
@@ -19,7 +23,7 @@ import signal
 import sys
 import tempfile
 
-MOMENTS = ("created", "writing", "renaming", "renamed")
+MOMENTS = ("created", "writing", "renaming", "renamed", "parsing")
 
 
 class _HalfWriter:
@@ -33,6 +37,9 @@ class _HalfWriter:
 
     def __exit__(self, *exc):
         self.f.close()
+
+    def __getattr__(self, name):  # flush, fileno: the real file's
+        return getattr(self.f, name)
 
     def write(self, text):
         half = len(text) // 2
@@ -69,6 +76,27 @@ def install(moment: str, nth: int, signum: int) -> None:
             interrupt()
 
     tempfile.mkstemp, os.fdopen, os.replace = mkstemp, fdopen, replace
+    if moment == "parsing":
+        _interrupt_parser(nth, interrupt)
+
+
+class _InterruptedParser:
+    """pulldown-cmark's parser, signalling the process on its N-th call as if the signal came mid-parse."""
+
+    def __init__(self, parser, nth, interrupt):
+        self.parser, self.nth, self.interrupt, self.calls = parser, nth, interrupt, 0
+
+    def events_with_range(self, text):
+        self.calls += 1
+        if self.calls == self.nth:
+            self.interrupt()  # the handler runs here, inside the reader's ``try``
+        return self.parser.events_with_range(text)
+
+
+def _interrupt_parser(nth: int, interrupt) -> None:
+    from healthlint.text import markdown
+
+    markdown._PARSER = _InterruptedParser(markdown._PARSER, nth, interrupt)
 
 
 if __name__ == "__main__":

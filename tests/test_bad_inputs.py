@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import codecs
 import os
+import threading
 
 import pytest
 
@@ -228,3 +229,221 @@ def test_pathological_markdown_lints_without_raising(linter, text):
     for d in linter.lint_text(text, "x.md"):
         start, end = offsets(text, d)
         assert 0 <= start <= end <= len(text)
+
+
+# --- an input that could not be read is never a pass --------------------------------------
+
+def _verdict(result):
+    import json
+
+    return json.loads(result.stdout)["verdict"]
+
+
+@pytest.mark.parametrize("name", ["latin1.md", "nul.md", "binary.md"])
+def test_json_verdict_blocks_when_a_file_could_not_be_read(tmp_path, name):
+    raw, reason = UNREADABLE[name]
+    (tmp_path / name).write_bytes(raw)
+    (tmp_path / "clean.md").write_text("Nothing to see here.\n")
+    result = run_cli("--format", "json", tmp_path / name, tmp_path / "clean.md")
+    assert result.returncode == 2
+    assert f"{tmp_path / name}: error: {reason}" in result.stderr.decode()
+    assert _verdict(result) == "block"
+
+
+def test_json_verdict_blocks_for_a_file_over_the_size_limit(tmp_path):
+    big = tmp_path / "big.md"
+    with open(big, "wb") as f:
+        f.truncate(MAX_FILE_BYTES + 1)  # refused from its size: never read
+    result = run_cli("--format", "json", big)
+    assert result.returncode == 2 and _verdict(result) == "block"
+    assert f"{big}: error: larger than the 16 MiB limit" in result.stderr.decode()
+
+
+def test_verdict_blocks_for_unreadable_input_whatever_was_found():
+    from healthlint.diagnostics import Severity
+    from healthlint.verdict import verdict
+
+    assert verdict([], unreadable=1) == "block"
+    assert verdict([Severity.INFO, Severity.WARNING], unreadable=2) == "block"
+    assert verdict([Severity.WARNING]) == "review" and verdict([]) == "pass"
+
+
+@pytest.fixture
+def unprivileged(tmp_path):
+    from tests.helpers import permissions_bind
+
+    if not permissions_bind(tmp_path):
+        pytest.skip("cannot run a process for which file permissions apply")
+
+
+def test_mode_000_file_blocks_the_json_verdict(tmp_path, unprivileged):
+    secret = tmp_path / "secret.md"
+    secret.write_text(CLAIM)
+    secret.chmod(0)
+    try:
+        result = run_cli("--format", "json", secret, unprivileged=True)
+    finally:
+        secret.chmod(0o600)
+    assert result.returncode == 2
+    assert f"{secret}: error: Permission denied" in result.stderr.decode()
+    assert _verdict(result) == "block"
+
+
+def test_unreadable_sub_folder_is_named_and_blocks(tmp_path, unprivileged):
+    (tmp_path / "ok.md").write_text(CLAIM + "\n")
+    closed = tmp_path / "closed"
+    closed.mkdir()
+    (closed / "hidden.md").write_text(CLAIM + "\n")
+    closed.chmod(0)
+    try:
+        text = run_cli(tmp_path, unprivileged=True)
+        as_json = run_cli("--format", "json", tmp_path, unprivileged=True)
+    finally:
+        closed.chmod(0o700)
+    for result in (text, as_json):
+        assert result.returncode == 2
+        err = result.stderr.decode()
+        assert f"{closed}: error: cannot read folder: Permission denied" in err and "Traceback" not in err
+    assert f"{tmp_path / 'ok.md'}:1:8: error {RULE}" in text.stdout.decode()
+    assert _verdict(as_json) == "block"
+
+
+def test_file_inside_an_unreadable_folder_is_reported_not_raised(tmp_path, unprivileged):
+    closed = tmp_path / "closed"
+    closed.mkdir()
+    (closed / "x.md").write_text(CLAIM + "\n")
+    closed.chmod(0)
+    try:
+        result = run_cli("--format", "json", closed / "x.md", unprivileged=True)
+    finally:
+        closed.chmod(0o700)
+    err = result.stderr.decode()
+    assert result.returncode == 2 and "Traceback" not in err
+    assert f"{closed / 'x.md'}: error: Permission denied" in err
+    assert _verdict(result) == "block"
+
+
+def test_a_folder_the_walk_cannot_list_is_an_error_not_skipped(tmp_path, monkeypatch):
+    """The walk's own logic, for any user: listing the folder fails, the folder is named."""
+    from healthlint.sources import PathError, discover
+
+    (tmp_path / "a.md").write_text(CLAIM)
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "b.md").write_text(CLAIM)
+    real_scandir = os.scandir
+
+    def scandir(path="."):
+        if os.fspath(path).endswith("sub"):
+            raise PermissionError(13, "Permission denied", os.fspath(path))
+        return real_scandir(path)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    assert list(discover([str(tmp_path)])) == [
+        str(tmp_path / "a.md"), PathError(str(tmp_path / "sub"), "cannot read folder: Permission denied")]
+    result = Linter().lint_paths([str(tmp_path)])
+    assert [(e.path, e.reason) for e in result.errors] == [(str(tmp_path / "sub"), "cannot read folder: Permission denied")]
+
+
+# --- the reading policy: regular, bounded files only, whoever reads -------------------------
+
+def test_a_file_symlinked_to_dev_zero_is_refused(tmp_path):
+    link = tmp_path / "zero.md"
+    os.symlink(os.devnull.replace("null", "zero"), link)
+    result = run_cli(link, memory=2 * 1024 ** 3, timeout=60)
+    assert result.returncode == 2
+    assert f"{link}: error: not a regular file" in result.stderr.decode()
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs here")
+def test_a_pipe_swapped_in_after_the_check_does_not_block_the_open(tmp_path, monkeypatch):
+    """The check is made again on what was opened, and the open does not wait for a writer."""
+    from healthlint import sources
+
+    regular = os.stat(__file__)
+    fifo = tmp_path / "swapped.md"
+    os.mkfifo(fifo)
+    monkeypatch.setattr(sources.os, "stat", lambda path, *a, **k: regular)  # the check saw a file
+    outcome = []
+
+    def read():
+        try:
+            sources.read_text(str(fifo))
+            outcome.append("read")
+        except UnreadableFile as e:
+            outcome.append(str(e))
+
+    reader = threading.Thread(target=read, daemon=True)
+    reader.start()
+    reader.join(60)  # a hang guard only
+    if reader.is_alive():  # blocked in open(): a writer end lets it go on
+        os.close(os.open(fifo, os.O_WRONLY | os.O_NONBLOCK))
+        reader.join(60)
+        pytest.fail("opening the pipe blocked")
+    assert outcome and outcome[0].startswith("not a regular file")
+
+
+# --- --fix and --diff read by the same policy ------------------------------------------------
+
+AFFILIATE_POST = ("# Best magnesium\n\nMagnesium helps muscles.\n"
+                  "[Get the magnesium I use](https://example.com/recommends/magnesium-glycinate)\n")
+
+
+def _diff_fix_inputs(tmp_path):
+    inputs = {}
+    for name in ("latin1.md", "binary.md"):
+        raw, reason = UNREADABLE[name]
+        (tmp_path / name).write_bytes(raw + AFFILIATE_POST.encode("latin-1"))
+        inputs[name] = reason
+    os.symlink(os.devnull.replace("null", "zero"), tmp_path / "zero.md")
+    inputs["zero.md"] = "not a regular file"
+    if hasattr(os, "mkfifo"):
+        os.mkfifo(tmp_path / "pipe.md")
+        inputs["pipe.md"] = "not a regular file"
+    inputs["missing.md"] = "no such file or directory"
+    return inputs
+
+
+@pytest.mark.parametrize("mode", ["--diff", "--fix"])
+def test_fix_and_diff_report_what_they_cannot_read(tmp_path, mode):
+    inputs = _diff_fix_inputs(tmp_path)
+    good = tmp_path / "good.md"
+    good.write_text(AFFILIATE_POST)
+    result = run_cli(mode, *(tmp_path / name for name in inputs), good, memory=2 * 1024 ** 3, timeout=120)
+    err = result.stderr.decode()
+    assert result.returncode == 2, err
+    assert "Traceback" not in err
+    for name, reason in inputs.items():
+        assert f"{tmp_path / name}: error: {reason}" in err
+        assert err.count(f"{tmp_path / name}: error:") == 1
+    if mode == "--diff":
+        assert "Disclosure" in result.stdout.decode() and good.read_text() == AFFILIATE_POST
+    else:
+        assert "Disclosure" in good.read_text()
+    assert (tmp_path / "latin1.md").read_bytes() == UNREADABLE["latin1.md"][0] + AFFILIATE_POST.encode("latin-1")
+
+
+def test_fix_never_rewrites_a_file_over_the_size_limit(tmp_path):
+    big = tmp_path / "big.md"
+    padding = "Magnesium helps muscles. " * 10 + "\n\n"
+    with open(big, "w", encoding="utf-8") as f:
+        f.write(AFFILIATE_POST)
+        f.write(padding * (MAX_FILE_BYTES // len(padding) + 1))
+    before = big.read_bytes()
+    result = run_cli("--fix", big, timeout=600)
+    assert result.returncode == 2
+    assert f"{big}: error: larger than the 16 MiB limit" in result.stderr.decode()
+    assert big.read_bytes() == before
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".healthlint-")]
+
+
+def test_write_baseline_names_the_files_it_could_not_read(tmp_path):
+    raw, reason = UNREADABLE["latin1.md"]
+    (tmp_path / "latin1.md").write_bytes(raw)
+    result = run_cli("--write-baseline", tmp_path / "baseline.json", tmp_path / "latin1.md")
+    assert result.returncode == 2
+    assert f"{tmp_path / 'latin1.md'}: error: {reason}" in result.stderr.decode()
+
+
+def test_a_file_name_with_a_nul_is_reported_not_raised(linter):
+    result = linter.lint_paths(["a\x00b.md"])
+    assert [(e.path, e.reason) for e in result.errors] == [("a\x00b.md", "not a valid file name")]

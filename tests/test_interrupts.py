@@ -12,8 +12,13 @@ from pathlib import Path
 import pytest
 
 from healthlint.fixes import write_atomic
-from healthlint.signals import signals_held
+from healthlint.signals import Terminated, signals_held
 from tests.helpers import SRC, run_cli
+
+
+def _as_in_a_terminal():
+    """A run started from a terminal takes SIGINT; one started under ``nohup`` or ``&`` inherits it ignored."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 def test_linting_never_writes_to_the_linted_files(tmp_path):
@@ -37,7 +42,8 @@ def test_signal_ends_the_run_with_a_status_and_no_traceback(signum, status, mess
     env = {**os.environ, "PYTHONPATH": SRC}
     # Reading standard input that never ends: the run waits until the signal comes.
     proc = subprocess.Popen([sys.executable, "-m", "healthlint", "-"], stdin=subprocess.PIPE,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env,
+                            preexec_fn=_as_in_a_terminal)
     try:
         time.sleep(2)  # past the imports: the handlers are installed in main()
         deadline = time.monotonic() + 30
@@ -97,7 +103,7 @@ def test_interrupted_fix_leaves_no_partial_file(tmp_path, fixed_bytes, moment, s
     _write_files(folder)
     env = {**os.environ, "PYTHONPATH": SRC, "NO_COLOR": "1"}
     proc = subprocess.run([sys.executable, RUNNER, moment, "2", signal.Signals(signum).name, "--fix", str(folder)],
-                          capture_output=True, env=env, timeout=60)
+                          capture_output=True, env=env, timeout=60, preexec_fn=_as_in_a_terminal)
     err = proc.stderr.decode()
     assert proc.returncode == status, err
     assert message in err and "Traceback" not in err
@@ -138,3 +144,55 @@ def test_signals_held_delivers_the_signal_after_the_block():
         assert signal.getsignal(signal.SIGINT) is not None
     finally:
         signal.signal(signal.SIGTERM, previous)
+
+
+# --- a signal that lands inside the Markdown parser call ends the run (nothing swallows it) ---
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
+@pytest.mark.parametrize("signum, status, message", [
+    (signal.SIGINT, 130, "healthlint: interrupted"),
+    (signal.SIGTERM, 143, "healthlint: terminated"),
+], ids=["SIGINT", "SIGTERM"])
+def test_signal_inside_the_markdown_parser_ends_the_run(tmp_path, signum, status, message):
+    article = tmp_path / "a.md"
+    article.write_text("# Kratom\n\nKratom cures depression.\n", encoding="utf-8")
+    env = {**os.environ, "PYTHONPATH": SRC, "NO_COLOR": "1"}
+    proc = subprocess.run([sys.executable, RUNNER, "parsing", "1", signal.Signals(signum).name, str(article)],
+                          capture_output=True, env=env, timeout=60, preexec_fn=_as_in_a_terminal)
+    err = proc.stderr.decode()
+    assert proc.returncode == status, err
+    assert message in err and "Traceback" not in err
+    assert proc.stdout == b""  # the run ended there: nothing was linted after it
+
+
+class _Raising:
+    def __init__(self, error):
+        self.error = error
+
+    def events_with_range(self, text):
+        raise self.error
+
+
+def _panic() -> BaseException:
+    """An exception of the type pyo3 raises for a Rust panic (pyo3_runtime.PanicException, a BaseException)."""
+    panic = type("PanicException", (BaseException,), {"__module__": "pyo3_runtime"})
+    return panic("explicit panic")
+
+
+@pytest.mark.parametrize("error", [Terminated(signal.SIGTERM), KeyboardInterrupt(), SystemExit(3), MemoryError()],
+                         ids=["Terminated", "KeyboardInterrupt", "SystemExit", "MemoryError"])
+def test_the_markdown_reader_lets_interruptions_through(monkeypatch, error):
+    from healthlint.text import markdown
+
+    monkeypatch.setattr(markdown, "_PARSER", _Raising(error))
+    with pytest.raises(type(error)):
+        markdown.read_markdown("Kratom cures depression.\n")
+
+
+@pytest.mark.parametrize("error", [ValueError("refused"), _panic()], ids=["ValueError", "PanicException"])
+def test_the_markdown_reader_falls_back_when_the_parser_fails(monkeypatch, error):
+    from healthlint.text import markdown
+
+    monkeypatch.setattr(markdown, "_PARSER", _Raising(error))
+    document = markdown.read_markdown("Kratom cures depression.\n")
+    assert "Kratom cures depression." in document.prose

@@ -79,3 +79,34 @@ def test_link_kind(tmp_path):
 @pytest.mark.parametrize("scope", ["preceding", "following", "clause", "before", "after", "match"])
 def test_every_exception_scope_loads(tmp_path, scope):
     make_linter(tmp_path, f"kind: sentence\npatterns: ['x']\nunless: [{{pattern: 'y', scope: {scope}}}]\n")
+
+
+def test_a_topic_check_reports_what_is_said_after_a_label_that_names_its_topic(tmp_path):
+    linter = make_linter(tmp_path, """\
+        kind: sentence
+        patterns:
+          - shape: 'gone|"shuts off"'
+            topic: '{conditions}'
+        """)
+    assert lines(linter, "## Insomnia? Gone in three weeks.\n") == [(1, 14)]
+    assert lines(linter, "- **Anxiety.** The point shuts off the panic.\n") == [(1, 26)]
+    assert lines(linter, "Chronic insomnia: gone.\n") == [(1, 19)]  # one word may come before the topic
+    # no topic, or the topic is not what opens the segment: a sentence, not a label
+    assert lines(linter, "Gone in three weeks.\n") == []
+    assert lines(linter, "I've had insomnia since I was six. Gone now.\n") == []
+    assert lines(linter, "Does it work for insomnia? It is gone.\n") == []
+    assert lines(linter, "Fatigue and jet lag? Gone.\n\nInsomnia is common. Sleep is gone.\n") == [(1, 22)]
+    # the match must come after the topic, in the same paragraph, list item or heading
+    assert lines(linter, "Insomnia?\n\nGone in three weeks.\n") == []
+    assert lines(linter, "- Insomnia.\n- Gone in three weeks.\n") == []
+    # a long opening is a sentence, not a label
+    assert lines(linter, "Insomnia and one two three four five six seven eight nine ten eleven: gone.\n") == []
+
+
+def test_a_topic_is_a_shape(tmp_path):
+    (tmp_path / "r.yaml").write_text("id: r\n" + HEAD + "kind: sentence\npatterns:\n  - shape: gone\n"
+                                     "    topic: '{no_such_vocabulary}'\n", encoding="utf-8")
+    pack = RulePack()
+    pack.add_dir(builtin_pack_dir())
+    with pytest.raises(Exception, match=r"r\.yaml:9:12: invalid shape: unknown vocabulary \{no_such_vocabulary\}"):
+        pack.add_dir(tmp_path)

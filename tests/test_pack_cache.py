@@ -10,7 +10,7 @@ import regex
 
 from healthlint import Linter
 from healthlint.rules import cache, load_packs
-from healthlint.rules.loader import builtin_pack_dir
+from healthlint.rules.loader import RulePack, builtin_pack_dir
 from healthlint.rules import patterns
 from healthlint.rules.patterns import Pattern, Program
 
@@ -71,6 +71,39 @@ def test_a_broken_rule_file_is_reported_not_cached(cache_dir, pack_copy):
             load_packs([pack_copy], builtin=False)
         assert "broken.yaml" in str(caught.value)
     assert _cached_files(cache_dir) == []
+
+
+OWN_RULE = ("id: no-miracle\nkind: sentence\nseverity: warning\nmessage: 'Avoid {match}'\n"
+            "description: Miracle talk.\npatterns: ['miracle {conditions}']\n"
+            "examples:\n  fail: ['A miracle arthritis fix.']\n")
+
+
+def test_a_folder_of_ones_own_rules_is_compiled_on_top_of_the_cached_built_in_pack(cache_dir, tmp_path, monkeypatch):
+    own = tmp_path / "own"
+    own.mkdir()
+    (own / "miracle.yaml").write_text(OWN_RULE, encoding="utf-8")
+    load_packs()
+    built = []
+    add_dir = RulePack.add_dir
+
+    def counted(pack, folder):
+        built.append(folder)
+        add_dir(pack, folder)
+
+    monkeypatch.setattr(RulePack, "add_dir", counted)
+    pack = load_packs([own])
+    assert built == [own]  # the built-in pack came from the cache, and its vocabularies served the new rule
+    assert len(_cached_files(cache_dir)) == 2
+    (own / "broken.yaml").write_text("id: broken\nkind: sentence\n", encoding="utf-8")
+    with pytest.raises(Exception, match="broken.yaml"):
+        load_packs([own])
+    assert built == [own, own]
+    monkeypatch.setenv("HEALTHLINT_NO_CACHE", "1")
+    (own / "broken.yaml").unlink()
+    fresh = load_packs([own])
+    assert sorted(pack.rules) == sorted(fresh.rules) and "no-miracle" in pack.rules
+    text = "A miracle arthritis fix. Kratom relieves depression.\n"
+    assert Linter(pack=pack).lint_text(text) == Linter(pack=fresh).lint_text(text) != []
 
 
 def test_a_corrupt_cache_file_is_ignored_and_replaced(cache_dir):

@@ -99,7 +99,7 @@ def test_cli_reports_rule_errors_with_exit_2(tmp_path, capsys):
     article.write_text("Hello.\n")
     assert main(["--rules", str(tmp_path), str(article)]) == 2
     err = capsys.readouterr().err
-    assert f"{tmp_path / 'test-rule.yaml'}:10:1: unknown key 'bogus'" in err
+    assert f"{tmp_path / 'test-rule.yaml'}:10:1: error: unknown key 'bogus'" in err
     assert "Traceback" not in err
 
 

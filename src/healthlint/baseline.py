@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Callable, Iterable
 
 from healthlint.diagnostics import Diagnostic
-from healthlint.errors import HealthlintError
+from healthlint.errors import LocatedError
 from healthlint.sources import UnreadableFile, read_text
 from healthlint.text.positions import LineIndex
 
@@ -79,19 +79,25 @@ def write_baseline(path: str, diagnostics: Iterable[Diagnostic], fingerprint: Fi
 
 
 def read_baseline(path: str) -> Counter:
-    """The recorded (path, fingerprint) pairs, with how many of each."""
+    """The recorded (path, fingerprint) pairs, with how many of each.
+
+    Read by the one reading policy (:func:`healthlint.sources.read_text`: a regular
+    file of at most 16 MiB, UTF-8); every mistake is ``path[:line]: error: reason``.
+    """
     try:
-        doc = json.loads(Path(path).read_text(encoding="utf-8"))
-    except OSError as e:
-        raise HealthlintError(f"cannot read baseline {path}: {e.strerror or e}") from None
+        doc = json.loads(read_text(path))
+    except UnreadableFile as e:
+        raise LocatedError(path, 0, None, f"cannot read baseline: {e}") from None
     except json.JSONDecodeError as e:
-        raise HealthlintError(f"{path}:{e.lineno}: invalid baseline JSON: {e.msg}") from None
+        raise LocatedError(path, e.lineno, None, f"invalid baseline JSON: {e.msg}") from None
+    except RecursionError:
+        raise LocatedError(path, 0, None, "invalid baseline JSON: nested too deeply") from None
     if not isinstance(doc, dict) or doc.get("healthlint-baseline") != VERSION:
-        raise HealthlintError(f"{path}: not a healthlint baseline (version {VERSION})")
+        raise LocatedError(path, 0, None, f"not a healthlint baseline (version {VERSION})")
     try:
         return Counter((e["path"], e["fingerprint"]) for e in doc["findings"])
     except (KeyError, TypeError):
-        raise HealthlintError(f"{path}: malformed baseline entry") from None
+        raise LocatedError(path, 0, None, "malformed baseline entry") from None
 
 
 def new_findings(diagnostics: Iterable[Diagnostic], baseline: Counter, fingerprint: Fingerprinter) -> list[Diagnostic]:

@@ -101,7 +101,7 @@ def _lint_parser() -> argparse.ArgumentParser:
     p.add_argument("--color", choices=["auto", "always", "never"], default="auto",
                    help="colour text output (auto: on a terminal unless NO_COLOR is set)")
     p.add_argument("--rule-timeout", type=_seconds, default=DEFAULT_RULE_TIMEOUT, metavar="SECONDS",
-                   help="stop a rule that runs longer than this on one file and report it as an error "
+                   help="stop a rule that uses more CPU time than this on one file and report it as an error "
                         f"(default: {DEFAULT_RULE_TIMEOUT:g}; 0: no limit)")
     p.add_argument("-j", "--jobs", type=_jobs, default=None, metavar="N",
                    help="lint with N worker processes (default: one per core; 1: no workers)")
@@ -113,6 +113,11 @@ def _use_color(choice: str, stream) -> bool:
     if choice != "auto":
         return choice == "always"
     return not os.environ.get("NO_COLOR") and hasattr(stream, "isatty") and stream.isatty()
+
+
+def _report_unreadable(errors) -> None:
+    for error in errors:
+        sys.stderr.write(f"{error.path}: error: {error.reason}\n")
 
 
 def _lint(argv: list[str]) -> int:
@@ -129,9 +134,13 @@ def _lint(argv: list[str]) -> int:
     if (args.fix or args.diff) and paths:
         from healthlint.workflows import apply_fixes
 
-        changed = apply_fixes(project, paths, write=args.fix, out=sys.stdout, err=sys.stderr)
+        unread: list = []  # --fix: the lint that follows reads every path again and reports those it cannot read
+        changed = apply_fixes(project, paths, write=args.fix, out=sys.stdout, err=sys.stderr, errors=errors,
+                              unread=None if args.fix else unread)
         if args.diff and not args.fix:
-            return EXIT_FINDINGS if changed else EXIT_OK
+            _report_unreadable(unread)
+            _report_unreadable(errors)
+            return EXIT_ERROR if unread or errors else EXIT_FINDINGS if changed else EXIT_OK
     if "-" in args.paths:
         from healthlint.sources import UnreadableFile, decode, read_limited
 
@@ -150,6 +159,7 @@ def _lint(argv: list[str]) -> int:
         diagnostics.extend(result.diagnostics)
         errors.extend(result.errors)
         files += result.files
+    _report_unreadable(errors)
     if args.write_baseline or args.baseline:
         from healthlint.workflows import baseline_stage
 
@@ -157,9 +167,6 @@ def _lint(argv: list[str]) -> int:
                                      project.documented_rules())
         if args.write_baseline:
             return EXIT_ERROR if errors else EXIT_OK
-
-    for error in errors:
-        sys.stderr.write(f"{error.path}: error: {error.reason}\n")
     name = args.format or default_format()
     formatter = FORMATTERS[name](sys.stdout, sys.stderr, _use_color(args.color, sys.stdout), project.documented_rules())
     if args.statistics:
@@ -203,7 +210,7 @@ def _explain(argv: list[str]) -> int:
     rule = linter.pack.rules.get(args.rule)
     if rule is None:
         raise HealthlintError(f"unknown rule {args.rule!r}; see `healthlint rules`")
-    sys.stdout.write(explain(rule))
+    sys.stdout.write(explain(rule, linter.pack.vocabularies))
     return EXIT_OK
 
 
@@ -280,7 +287,7 @@ def _main(argv: list[str]) -> int:
                 return COMMANDS[argv[0]](argv[1:])
             return _lint(argv)
     except HealthlintError as e:
-        sys.stderr.write(f"healthlint: error: {e}\n")
+        sys.stderr.write(e.report() + "\n")
         return EXIT_ERROR
     except KeyboardInterrupt:
         sys.stderr.write("healthlint: interrupted\n")

@@ -10,14 +10,13 @@ from __future__ import annotations
 
 import dataclasses
 import fnmatch
-import io
 import os
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from healthlint.errors import HealthlintError
+from healthlint.errors import HealthlintError, LocatedError
 
 # The YAML and TOML readers are imported by the functions that read a file: most
 # runs find no configuration file, and a one-file run should not pay for them.
@@ -33,12 +32,11 @@ DEFAULT_DSHEA = ("These statements have not been evaluated by the Food and Drug 
                  "This product is not intended to diagnose, treat, cure, or prevent any disease.")
 
 
-class ConfigError(HealthlintError):
+class ConfigError(LocatedError):
     """An invalid configuration file; the message reads ``file:line: what``."""
 
     def __init__(self, path: str, line: int, message: str):
-        self.path, self.line, self.reason = path, line, message
-        super().__init__(f"{path}:{line}: {message}")
+        super().__init__(path, line, None, message)
 
 
 @dataclass(frozen=True)
@@ -239,34 +237,20 @@ def _yaml_lines(node, prefix="", out=None) -> dict[str, int]:
     return out
 
 
-def _plain(node):
-    if isinstance(node, dict):
-        return {str(k): _plain(v) for k, v in node.items()}
-    if isinstance(node, list):
-        return [_plain(v) for v in node]
-    return node
+def _config_error(path: str, line: int, column: int, message: str) -> ConfigError:
+    return ConfigError(path, line, message)
 
 
 def read_yaml_config(path: str) -> Config:
-    from ruamel.yaml import YAML
-    from ruamel.yaml.error import MarkedYAMLError, YAMLError
+    """A ``.healthlint.yaml``, read as rule files are (:func:`healthlint.rules.loader.load_yaml`): a regular
+    file of at most 1 MB, nested at most 32 levels, at most 100,000 values counting what aliases repeat."""
+    from healthlint.rules.loader import load_yaml
+    from healthlint.rules.schema import plain_data
 
-    try:
-        source = Path(path).read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as e:
-        raise ConfigError(path, 1, f"cannot read: {e}") from None
-    yaml = YAML(typ="rt", pure=True)
-    yaml.allow_duplicate_keys = False
-    try:
-        node = yaml.load(io.StringIO(source))
-    except MarkedYAMLError as e:
-        mark = e.problem_mark or e.context_mark
-        raise ConfigError(path, mark.line + 1 if mark else 1, f"invalid YAML: {e.problem or e.context}") from None
-    except YAMLError as e:
-        raise ConfigError(path, 1, f"invalid YAML: {e}") from None
+    node = load_yaml(path, _config_error)
     if node is None:
         node = {}
-    return build_config(_plain(node), _yaml_lines(node), path)
+    return build_config(plain_data(node), _yaml_lines(node), path)
 
 
 _TABLE = re.compile(r"^\s*\[\s*([^\]]+?)\s*\]\s*(?:#.*)?$")
@@ -293,22 +277,112 @@ def _toml_lines(source: str) -> dict[str, int]:
     return lines
 
 
+_TOML_STRING = {  # the rest of a string, from after its opening quotes
+    '"""': re.compile(r'(?:[^"\\]|\\.|"(?!""))*"""(?:"{1,2}(?!"))?', re.S),
+    "'''": re.compile(r"(?:[^']|'(?!''))*'''(?:'{1,2}(?!'))?", re.S),
+    '"': re.compile(r'(?:[^"\\\n]|\\.)*"'),
+    "'": re.compile(r"[^'\n]*'"),
+}
+_TOML_SPECIAL = re.compile(r"""[\[\]{}#"'\n]""")
+
+
+def _toml_too_deep(source: str, limit: int) -> int | None:
+    """The line where ``source``'s arrays and inline tables nest deeper than ``limit``, if they do.
+
+    tomllib reads nesting by recursion, so a file nested 100,000 deep would end
+    it with a RecursionError: this scan (strings and comments skipped) finds
+    the place first, without recursing.
+    """
+    depth, line, pos = 0, 1, 0
+    while True:
+        m = _TOML_SPECIAL.search(source, pos)
+        if m is None:
+            return None
+        ch, pos = m.group(), m.end()
+        if ch == "\n":
+            line += 1
+        elif ch == "#":
+            end = source.find("\n", pos)
+            pos = len(source) if end < 0 else end
+        elif ch in "\"'":
+            quote = ch * 3 if source.startswith(ch * 3, pos - 1) else ch
+            rest = _TOML_STRING[quote].match(source, pos - 1 + len(quote))
+            if rest is None:
+                return None  # an unterminated string: tomllib says where
+            line += rest.group().count("\n")
+            pos = rest.end()
+        elif ch in "[{":
+            depth += 1
+            if depth > limit:
+                return line
+        else:
+            depth = max(0, depth - 1)
+
+
+def _toml_key_line(source: str, table: str, key: str) -> int:
+    """The line of ``key`` (or a dotted key under it) directly in ``[table]`` ("" for the top level)."""
+    current = ""
+    for number, text in enumerate(source.splitlines(), start=1):
+        m = _TABLE.match(text)
+        if m:
+            current = m.group(1).replace('"', "").replace("'", "").replace(" ", "").strip("[]")
+            continue
+        m = _KEY.match(text)
+        if m and current == table:
+            name = m.group(1).strip("\"'")
+            if name == key or name.startswith(key + "."):
+                return number
+    return 1
+
+
 def read_pyproject(path: str) -> Config | None:
-    """The ``[tool.healthlint]`` table of a pyproject.toml, or None when it has none."""
+    """The ``[tool.healthlint]`` table of a pyproject.toml, or None when it has none.
+
+    Read by the same policy and limits as a ``.healthlint.yaml`` (a regular file
+    of at most 1 MB, nested at most 32 levels); every mistake is ``file:line``.
+    """
     import tomllib
 
+    from healthlint.rules.loader import MAX_RULE_FILE_BYTES, MAX_YAML_DEPTH
+    from healthlint.sources import UnreadableFile, read_bytes
+
     try:
-        source = Path(path).read_text(encoding="utf-8")
+        source = read_bytes(path, MAX_RULE_FILE_BYTES).decode("utf-8")
+    except UnreadableFile as e:
+        raise ConfigError(path, 1, f"cannot read: {e}") from None
+    except UnicodeDecodeError as e:
+        raise ConfigError(path, 1, f"cannot read: not UTF-8 ({e.reason} at byte {e.start})") from None
+    deep = _toml_too_deep(source, MAX_YAML_DEPTH)
+    if deep is not None:
+        raise ConfigError(path, deep, f"TOML nested more than {MAX_YAML_DEPTH} levels deep")
+    try:
         data = tomllib.loads(source)
     except tomllib.TOMLDecodeError as e:
         m = re.search(r"line (\d+)", str(e))
         raise ConfigError(path, int(m.group(1)) if m else 1, f"invalid TOML: {e}") from None
-    except (OSError, UnicodeDecodeError) as e:
-        raise ConfigError(path, 1, f"cannot read: {e}") from None
-    table = data.get("tool", {}).get("healthlint")
+    except RecursionError:  # nesting the scan above did not see as such
+        raise ConfigError(path, 1, "invalid TOML: nested too deeply") from None
+    tool = data.get("tool")
+    if tool is None:
+        return None
+    if not isinstance(tool, dict):
+        raise ConfigError(path, _toml_key_line(source, "", "tool"),
+                          f"'tool' must be a table ([tool.healthlint] holds healthlint's settings), "
+                          f"not {_toml_type(tool)}")
+    table = tool.get("healthlint")
     if table is None:
         return None
+    if not isinstance(table, dict):
+        line = _toml_key_line(source, "tool", "healthlint")
+        if line == 1:
+            line = _toml_key_line(source, "", "tool.healthlint")
+        raise ConfigError(path, line, f"'tool.healthlint' must be a table of settings, not {_toml_type(table)}")
     return build_config(table, _toml_lines(source), path)
+
+
+def _toml_type(value) -> str:
+    return {str: "a string", bool: "a boolean", int: "an integer", float: "a number", list: "an array"}.get(
+        type(value), f"a {type(value).__name__}")
 
 
 def read_config(path: str) -> Config:
@@ -318,7 +392,7 @@ def read_config(path: str) -> Config:
         if config is None:
             raise ConfigError(path, 1, "no [tool.healthlint] table")
         return config
-    if not os.path.isfile(path):
+    if not os.path.lexists(path):
         raise HealthlintError(f"configuration file {path!r} does not exist")
     return read_yaml_config(path)
 
@@ -327,7 +401,7 @@ def read_config(path: str) -> Config:
 def _config_in(folder: str) -> Config | None:
     for name in CONFIG_FILES:
         candidate = os.path.join(folder, name)
-        if os.path.isfile(candidate):
+        if os.path.lexists(candidate):  # a pipe, a device or a broken link is an error, not no file
             if name == "pyproject.toml":
                 config = read_pyproject(candidate)
                 if config is not None:

@@ -16,20 +16,28 @@ changes anything. Claims themselves are never rewritten. Files are written
 atomically (a temporary file in the same folder, then a rename), in their own
 encoding, and only when changed. An interruption (SIGINT, SIGTERM) takes
 effect between two files, never in the middle of one.
+
+A fix never clobbers: the fixed file keeps the original's mode and owner (or
+is not written); a read-only file, or one this user may not write, is not
+replaced; a symlink is followed and its target fixed in its own folder, the
+link left as it is; a file with several hard links is not split from them;
+and a file that changed after it was read (its identity, size, modification
+time or text) is left as it is now. Each refusal is a :class:`NotWritten`.
 """
 from __future__ import annotations
 
-import codecs
 import contextlib
 import difflib
+import hashlib
 import os
+import stat
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Callable
 
 from healthlint.config import Config
 from healthlint.signals import signals_held
-from healthlint.sources import decode
+from healthlint.sources import UnreadableFile, decode, encoding_of, read_bytes
 
 _FRONT_MATTER_FENCES = ("---", "+++")
 
@@ -119,35 +127,117 @@ def unified_diff(path: str, before: str, after: str) -> str:
                                         fromfile=f"a/{path.lstrip('/')}", tofile=f"b/{path.lstrip('/')}"))
 
 
-_BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"), (codecs.BOM_UTF8, "utf-8-sig"),
-         (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
-
-
 def read_for_fix(path: str) -> tuple[str, str]:
-    """The file's text and the encoding to write it back in."""
-    with open(path, "rb") as f:
-        raw = f.read()
-    encoding = next((enc for bom, enc in _BOMS if raw.startswith(bom)), "utf-8")
-    return decode(raw), encoding
+    """The file's text and the encoding to write it back in, read as linting reads it
+    (:func:`healthlint.sources.read_bytes`); UnreadableFile says why not."""
+    raw = read_bytes(path)
+    return decode(raw), encoding_of(raw)
 
 
-def write_atomic(path: str, text: str, encoding: str = "utf-8") -> None:
-    """Write through a temporary file in the same folder and a rename; keep the file's permissions.
+class NotWritten(Exception):
+    """A fix that was not written, and why; the file is as it was (or as someone else has since made it)."""
+
+
+CHANGED_WHILE_FIXING = "changed while fixing, not written"
+
+
+def _digest(text: str, encoding: str) -> bytes:
+    return hashlib.sha256(encoding.encode() + b"\0" + text.encode("utf-8", "surrogatepass")).digest()
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """A file as it was read for fixing, compared again right before the fixed text replaces it.
+
+    ``read(path) -> (text, encoding)`` is the reading policy that read it; it
+    reads the file again for the comparison, so the text hash compares like
+    with like.
+    """
+
+    device: int
+    inode: int
+    size: int
+    mtime_ns: int
+    digest: bytes
+    read: Callable[[str], tuple[str, str]] = field(compare=False, repr=False)
+
+    @classmethod
+    def read_file(cls, path: str, read: Callable[[str], tuple[str, str]]) -> tuple[str, str, "Snapshot"]:
+        """``read(path)``'s text and encoding, and the snapshot of the file they came from."""
+        info = os.stat(path)  # before reading: a change made while it is read shows in the next stat
+        text, encoding = read(path)
+        return text, encoding, cls(info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns,
+                                   _digest(text, encoding), read)
+
+    def unchanged(self, path: str) -> bool:
+        """Is the file at ``path`` still the one read, with the same size, modification time and text?"""
+        try:
+            info = os.stat(path)
+            if (info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns) != (
+                    self.device, self.inode, self.size, self.mtime_ns):
+                return False
+            text, encoding = self.read(path)
+        except (OSError, UnreadableFile):
+            return False
+        return _digest(text, encoding) == self.digest
+
+
+def _refuse_to_replace(path: str, info: os.stat_result) -> None:
+    """Raise NotWritten if replacing the file at ``path`` would clobber something."""
+    if not stat.S_ISREG(info.st_mode):
+        raise NotWritten("not a regular file; not written")
+    if not info.st_mode & 0o222:
+        raise NotWritten("read-only file (no write permission); not written")
+    if not os.access(path, os.W_OK):
+        raise NotWritten("not writable (permissions, or a read-only file system); not written")
+    if info.st_nlink > 1:
+        raise NotWritten(f"has {info.st_nlink} hard links, which replacing it would leave unfixed; not written")
+
+
+def _keep_owner_and_mode(temporary: str, info: os.stat_result) -> None:
+    """Give the temporary file the original's owner, group and permission bits, or raise NotWritten."""
+    made = os.stat(temporary)
+    if (made.st_uid, made.st_gid) != (info.st_uid, info.st_gid):
+        try:
+            os.chown(temporary, info.st_uid, info.st_gid)
+        except OSError:
+            raise NotWritten(f"owned by uid {info.st_uid}, gid {info.st_gid}, an owner this user cannot give "
+                             f"the fixed file; not written") from None
+    os.chmod(temporary, stat.S_IMODE(info.st_mode))  # after chown, which clears set-id bits
+
+
+def write_atomic(path: str, text: str, encoding: str = "utf-8", expected: Snapshot | None = None) -> None:
+    """Write through a temporary file in the file's folder and a rename; keep its mode and owner.
+
+    A symlink is followed: its target is written, in the target's folder, and
+    the link is left as it is. Raises :class:`NotWritten` instead of replacing
+    a file it would clobber (see the module's docstring), or, with
+    ``expected``, one no longer as it was read; OSError when writing fails.
 
     SIGINT and SIGTERM are held until the rename is done (in the main thread),
-    and the temporary file is removed if the write fails: the file is either as
-    it was or entirely ``text``, and nothing else is left in the folder.
+    and the temporary file is removed if the write fails or is refused: the
+    file is either as it was or entirely ``text``, and nothing else is left in
+    the folder.
     """
-    folder = os.path.dirname(os.path.abspath(path))
-    mode = os.stat(path).st_mode & 0o7777 if os.path.exists(path) else None
+    target = os.path.realpath(path)
+    try:
+        info = os.stat(target)
+    except FileNotFoundError:
+        info = None  # a new file
+    if info is not None:
+        _refuse_to_replace(target, info)
     with signals_held():
-        fd, tmp = tempfile.mkstemp(prefix=".healthlint-", dir=folder)
+        fd, tmp = tempfile.mkstemp(prefix=".healthlint-", dir=os.path.dirname(target))
         try:
             with os.fdopen(fd, "w", encoding=encoding, newline="") as f:
                 f.write(text)
-            if mode is not None:
-                os.chmod(tmp, mode)
-            os.replace(tmp, path)
+                f.flush()
+                os.fsync(f.fileno())  # a full disk fails here, not after the rename
+            if info is not None:
+                _keep_owner_and_mode(tmp, info)
+            if expected is not None and not expected.unchanged(target):
+                raise NotWritten(CHANGED_WHILE_FIXING)
+            os.replace(tmp, target)
         except BaseException:
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(tmp)

@@ -47,7 +47,7 @@ class Linter:
         self.config = (config or Config()).merged(rule_packs=list(rule_dirs), select=list(select),
                                                    ignore=list(ignore), profile=profile)
         self.pack = pack or load_packs(list(self.config.rule_packs))
-        self.rule_timeout = rule_timeout  # seconds per rule per document; None: unlimited
+        self.rule_timeout = rule_timeout  # CPU seconds per rule per document (healthlint.budget); None: unlimited
         self.rules = configure_rules(self.pack, self.config)
 
     def lint_text(self, text: str, filename: str | None = None, kind: str | None = None) -> list[Diagnostic]:

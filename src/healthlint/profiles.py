@@ -7,7 +7,6 @@ the ``profiles/`` folder of the built-in pack and of every extra rule pack.
 """
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -41,14 +40,9 @@ _FIELDS = {
 
 
 def _read(path: Path) -> tuple[dict, str | None]:
-    from ruamel.yaml import YAML
-    from ruamel.yaml.error import YAMLError
+    from healthlint.rules.loader import load_yaml  # a profile is read as a rule file is, with its limits
 
-    yaml = YAML(typ="rt", pure=True)
-    try:
-        node = yaml.load(io.StringIO(path.read_text(encoding="utf-8")))
-    except (OSError, YAMLError, UnicodeDecodeError) as e:
-        raise RuleError(str(path), 1, 1, f"cannot read profile: {e}") from None
+    node = load_yaml(path)
     values = Reader(str(path), {}, {}).fields(node, _FIELDS, "a profile")
     if values["name"] != path.stem:
         raise RuleError(str(path), 1, 1, f"profile name {values['name']!r} must match its file name {path.stem!r}")
@@ -57,11 +51,13 @@ def _read(path: Path) -> tuple[dict, str | None]:
 
 def available_profiles(pack_dirs) -> dict[str, Path]:
     """Profile name → file, later packs overriding earlier ones."""
+    from healthlint.rules.loader import is_folder, yaml_files
+
     found: dict[str, Path] = {}
     for folder in pack_dirs:
         profile_dir = Path(folder) / "profiles"
-        if profile_dir.is_dir():
-            for path in sorted(profile_dir.glob("*.yaml")):
+        if is_folder(profile_dir):
+            for path in yaml_files(profile_dir):
                 found[path.stem] = path
     return found
 

@@ -12,7 +12,7 @@ from typing import Iterable
 from healthlint.budget import DEFAULT_RULE_TIMEOUT
 from healthlint.config import Config, config_for, read_config
 from healthlint.pipeline import Linter, LintResult, lint_files
-from healthlint.sources import DEFAULT_EXTENSIONS, MissingPath, discover
+from healthlint.sources import DEFAULT_EXTENSIONS, PathError, discover
 
 
 class Project:
@@ -35,7 +35,7 @@ class Project:
         return linter
 
     def files(self, paths: Iterable[str]):
-        """The files to lint (and a MissingPath for each path not there), after include and exclude.
+        """The files to lint (and a PathError for each path not there, or a folder that cannot be read), after include and exclude.
 
         Files named explicitly are linted whatever their extension, unless excluded;
         files found in folders must match ``include`` (default: *.md, *.markdown, *.txt).
@@ -43,13 +43,16 @@ class Project:
         for raw in paths:
             if os.path.isdir(raw):
                 for item in discover([raw], extensions=("",)):
+                    if isinstance(item, PathError):
+                        yield item  # a folder that cannot be read
+                        continue
                     config = self.config_for(item)
                     wanted = config.includes(item) if config.include else item.lower().endswith(DEFAULT_EXTENSIONS)
                     if wanted and not config.excludes(item):
                         yield item
             else:
                 for item in discover([raw]):
-                    if isinstance(item, MissingPath) or not self.config_for(item).excludes(item):
+                    if isinstance(item, PathError) or not self.config_for(item).excludes(item):
                         yield item
 
     def lint_paths(self, paths: Iterable[str], jobs: int = 1) -> LintResult:

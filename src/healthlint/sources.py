@@ -6,9 +6,10 @@ is not guessed at: the file is reported as unreadable and the rest are linted.
 Latin-1 and other legacy encodings are not guessed either (a wrong guess would
 move every column); such a file is reported, with the byte that is not UTF-8.
 
-Limits: only regular files are read (a FIFO or a device named on the command
-line would block or never end), and a file larger than MAX_FILE_BYTES is
+Limits: only regular files are read (a FIFO or a device would block or never
+end), and a file larger than MAX_FILE_BYTES (or the limit its reader gives) is
 reported instead of read, so one enormous file cannot exhaust memory or time.
+:func:`read_bytes` is that policy for every file healthlint reads.
 """
 from __future__ import annotations
 
@@ -48,8 +49,16 @@ def decode(raw: bytes) -> str:
         raise UnreadableFile(f"not valid UTF-8 ({e.reason} at byte {e.start}); save it as UTF-8") from None
 
 
+def _size(limit: int) -> str:
+    if limit % (1024 * 1024) == 0:
+        return f"{limit // (1024 * 1024)} MiB"
+    if limit % 1_000_000 == 0:
+        return f"{limit // 1_000_000} MB"
+    return f"{limit} bytes"
+
+
 def _too_large(limit: int) -> UnreadableFile:
-    return UnreadableFile(f"larger than the {limit // (1024 * 1024)} MiB limit; not read (split the file)")
+    return UnreadableFile(f"larger than the {_size(limit)} limit; not read (split the file)")
 
 
 def read_limited(stream, limit: int = MAX_FILE_BYTES, expected: int | None = None) -> bytes:
@@ -72,47 +81,101 @@ def read_limited(stream, limit: int = MAX_FILE_BYTES, expected: int | None = Non
     return raw
 
 
-def read_text(path: str) -> str:
-    """The text of a regular file, decoded by the policy above; UnreadableFile says why not."""
+def _check_regular(info: os.stat_result, limit: int) -> None:
+    if stat.S_ISDIR(info.st_mode):
+        raise UnreadableFile("is a directory")
+    if not stat.S_ISREG(info.st_mode):
+        raise UnreadableFile("not a regular file (a pipe, socket or device); not read")
+    if info.st_size > limit:
+        raise _too_large(limit)
+
+
+def _open_nonblocking(path, flags):
+    return os.open(path, flags | _NONBLOCK)
+
+
+_NONBLOCK = getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
+
+
+def read_bytes(path, limit: int = MAX_FILE_BYTES) -> bytes:
+    """The bytes of a regular file of at most ``limit`` bytes; UnreadableFile says why not.
+
+    The reading policy for every file healthlint reads (linted files, --fix and
+    --diff, rule files, vocabularies, profiles, configuration, baselines). A
+    pipe, socket or device is refused before it is opened (a FIFO would block,
+    ``/dev/zero`` never ends), and checked again on what was opened, which is
+    opened without blocking: a FIFO swapped in after the check cannot hang the
+    open. A file larger than ``limit`` is refused from its size, and a file
+    that grows while read is cut off one byte past the limit and refused.
+    """
     try:
-        info = os.stat(path)
-        if stat.S_ISDIR(info.st_mode):
-            raise UnreadableFile("is a directory")
-        if not stat.S_ISREG(info.st_mode):
-            raise UnreadableFile("not a regular file (a pipe, socket or device); not read")
-        if info.st_size > MAX_FILE_BYTES:
-            raise _too_large(MAX_FILE_BYTES)
-        with open(path, "rb") as f:
-            raw = read_limited(f, expected=info.st_size)
+        _check_regular(os.stat(path), limit)
+        with open(path, "rb", opener=_open_nonblocking) as f:
+            info = os.fstat(f.fileno())
+            _check_regular(info, limit)
+            return read_limited(f, limit, expected=info.st_size)
     except OSError as e:
         raise UnreadableFile(e.strerror or str(e)) from None
-    return decode(raw)
+    except ValueError:  # a NUL in the name
+        raise UnreadableFile("not a valid file name") from None
+
+
+def read_text(path: str, limit: int = MAX_FILE_BYTES) -> str:
+    """The text of a regular file, decoded by the policy above; UnreadableFile says why not."""
+    return decode(read_bytes(path, limit))
+
+
+def encoding_of(raw: bytes) -> str:
+    """The encoding :func:`decode` reads ``raw`` in, to write it back the same way."""
+    return next((encoding for bom, encoding in _BOMS if raw.startswith(bom)), "utf-8")
 
 
 @dataclass(frozen=True)
-class MissingPath:
+class PathError:
+    """A path named or found that cannot be linted (missing, a folder that cannot be read), and why."""
+
     path: str
     reason: str
 
 
+MissingPath = PathError  # its first name, when only a missing path was reported
+
+
 def discover(paths, extensions=DEFAULT_EXTENSIONS):
-    """Yield the files to lint, in a stable order, and a MissingPath for each path that is not there.
+    """Yield the files to lint, in a stable order, and a PathError for each path that cannot be.
 
     Directories are walked recursively (hidden folders skipped, symlinked
-    folders not followed, so a link loop cannot trap the walk); a file named
-    explicitly is linted whatever its extension.
+    folders not followed, so a link loop cannot trap the walk); a folder the
+    walk cannot list (no permission) is a PathError naming it, never skipped
+    in silence. A file named explicitly is linted whatever its extension;
+    one that cannot even be looked at (in a folder without permission) is
+    yielded too, and reading it reports why.
     """
     for raw in paths:
-        path = Path(raw)
-        if path.is_dir():
-            found = []
-            for root, dirs, files in os.walk(path, followlinks=False):
-                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-                for name in files:
-                    if name.lower().endswith(extensions):
-                        found.append(os.path.join(root, name))
-            yield from sorted(found)
-        elif path.exists() or path.is_symlink():
+        try:
+            is_dir = stat.S_ISDIR(os.stat(raw).st_mode)
+        except FileNotFoundError:
+            if not os.path.islink(raw):
+                yield PathError(str(raw), "no such file or directory")
+                continue
+            is_dir = False  # a dangling link: reading it says so
+        except (OSError, ValueError):
+            is_dir = False  # permission denied, a link loop, a NUL in the name...: reading it says so
+        if not is_dir:
             yield str(raw)
-        else:
-            yield MissingPath(str(raw), "no such file or directory")
+            continue
+        found: list = []
+
+        def unlisted(error: OSError) -> None:
+            where = error.filename or str(raw)
+            found.append((where, PathError(where, f"cannot read folder: {error.strerror or error}")))
+
+        for root, dirs, files in os.walk(str(Path(raw)), onerror=unlisted, followlinks=False):
+            dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+            for name in files:
+                if name.lower().endswith(extensions):
+                    path = os.path.join(root, name)
+                    found.append((path, path))
+        found.sort(key=lambda item: item[0])
+        for _, item in found:
+            yield item

@@ -2,7 +2,11 @@
 
 ``block``  an error-level finding is left: do not publish.
 ``review`` only warnings are left: an editor should look before publishing.
-``pass``   nothing (or only information) is left.
+``pass``   nothing (or only information) is left, and every input was read.
+
+An input that could not be read (undecodable, too large, not a regular file,
+no permission, a folder that cannot be listed) was not checked, so it is never
+a ``pass``: the verdict is ``block``, whatever else was found.
 
 A fingerprint names a finding by what it is about, not where it is: the rule
 id, the finding's own words and a few words either side within its sentence
@@ -34,10 +38,10 @@ _BOUNDARY = regex.compile(
     r"|</?(?i:p|div|li|h[1-6]|td|th|tr|blockquote|ul|ol|section|article|header|footer|br|hr)\b[^<>]*>")
 
 
-def verdict(severities: Iterable[Severity]) -> str:
-    """``block`` for any error, ``review`` for any warning, else ``pass``."""
+def verdict(severities: Iterable[Severity], *, unreadable: int = 0) -> str:
+    """``block`` for any error or any of ``unreadable`` inputs, ``review`` for any warning, else ``pass``."""
     worst = max(severities, default=None)
-    if worst is not None and worst >= Severity.ERROR:
+    if unreadable or (worst is not None and worst >= Severity.ERROR):
         return BLOCK
     if worst is not None and worst >= Severity.WARNING:
         return REVIEW

@@ -136,7 +136,7 @@ def test_cli_config_error_exits_2(tmp_path, run_cli):
     write(tmp_path / "a.md", CLAIM)
     status, out, err = run_cli(tmp_path / "a.md")
     assert status == 2
-    assert f"{tmp_path / '.healthlint.yaml'}:1: 'select' must be a list of strings" in err
+    assert f"{tmp_path / '.healthlint.yaml'}:1: error: 'select' must be a list of strings" in err
 
 
 def test_cli_profile_flag(tmp_path, run_cli):

@@ -1,5 +1,6 @@
-"""One JSON object: ``verdict`` (block, review or pass), ``diagnostics`` (path, line, column, end_line,
-end_column, rule, severity, message), ``summary`` and ``errors`` (files that could not be read)."""
+"""One JSON object: ``verdict`` (block, review or pass; block when any input could not be read),
+``diagnostics`` (path, line, column, end_line, end_column, rule, severity, message), ``summary`` and
+``errors`` (files and folders that could not be read)."""
 from __future__ import annotations
 
 import json
@@ -17,7 +18,7 @@ class JsonFormatter(Formatter):
 
     def finish(self, summary: Summary) -> None:
         doc = {
-            "verdict": verdict(s for s, n in summary.counts.items() if n),
+            "verdict": verdict((s for s, n in summary.counts.items() if n), unreadable=len(summary.unreadable)),
             "diagnostics": self.items,
             "summary": summary.to_dict(),
             "errors": [{"path": e.path, "reason": e.reason} for e in summary.unreadable],

@@ -11,6 +11,7 @@ import regex
 
 from healthlint.budget import remaining
 from healthlint.kinds.prefilter import PatternPlan, Plan
+from healthlint.kinds.topics import after_topic
 from healthlint.rules.model import Check, Exception_
 from healthlint.rules.patterns import Pattern, as_rule_pattern
 
@@ -104,6 +105,8 @@ class SentenceMatcher:
             check = self.checks[i]
             for m in self.plans[i].finditer(text, sentence.start, sentence.end, shapes):
                 if m.end() == m.start():
+                    continue
+                if check.topic is not None and not after_topic(document, sentence, m.start(), check.topic):
                     continue
                 if self.cancelled(document, sentence, m.start(), m.end(), check.unless, self.exception_plans[i]):
                     continue

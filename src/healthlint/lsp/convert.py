@@ -1,4 +1,4 @@
-"""healthlint values as LSP values: a Diagnostic, a RuleError on the rule file itself, a document too large."""
+"""healthlint values as LSP values: a Diagnostic, a rule or configuration error on its file, a document too large."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -6,11 +6,14 @@ from pathlib import Path
 from lsprotocol import types
 
 from healthlint.diagnostics import Diagnostic, Severity
+from healthlint.config import ConfigError
 from healthlint.errors import RuleError
 from healthlint.lsp.positions import PositionEncoder
+from healthlint.sources import UnreadableFile, read_text
 
 SOURCE = "healthlint"
 RULE_ERROR_CODE = "rule-error"
+CONFIG_ERROR_CODE = "config-error"
 
 _SEVERITY = {
     Severity.ERROR: types.DiagnosticSeverity.Error,
@@ -41,23 +44,27 @@ def to_lsp(diagnostic: Diagnostic, encoder: PositionEncoder, rule=None, docs_tem
     )
 
 
-def rule_error_diagnostic(error: RuleError, encoding: str) -> types.Diagnostic:
-    """The error where it is: from its line and column to the end of that line of the rule file."""
+def file_error_diagnostic(error: RuleError | ConfigError, encoding: str) -> types.Diagnostic:
+    """The error where it is: from its line (and column) to the end of that line of the rule or config file.
+
+    The file is read by the one reading policy (``sources.read_text``): a file
+    that is a pipe, a device, too large or not text puts the error at 1:1.
+    """
     try:
-        text = Path(error.path).read_text(encoding="utf-8-sig", errors="replace")
-    except OSError:
+        text = read_text(error.path)
+    except UnreadableFile:
         text = ""
     encoder = PositionEncoder(text, encoding)
     line = min(max(error.line, 1), encoder.lines.line_count)
     start = encoder.lines.line_start(line)
     end = encoder.lines.starts[line] if line < encoder.lines.line_count else len(text)
     length = len(text[start:end].rstrip("\r\n"))
-    column = min(max(error.column, 1), length + 1)
+    column = min(max(getattr(error, "column", None) or 1, 1), length + 1)
     return types.Diagnostic(
         range=encoder.range(line, column, line, max(column, length + 1)),
         message=error.reason,
         severity=types.DiagnosticSeverity.Error,
-        code=RULE_ERROR_CODE,
+        code=RULE_ERROR_CODE if isinstance(error, RuleError) else CONFIG_ERROR_CODE,
         source=SOURCE,
     )
 

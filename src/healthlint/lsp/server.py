@@ -13,6 +13,8 @@ import asyncio
 import logging
 import os
 import sys
+import threading
+import traceback
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from urllib.parse import unquote
@@ -22,12 +24,13 @@ from pygls.exceptions import JsonRpcException
 from pygls.lsp.server import LanguageServer
 from pygls.uris import to_fs_path
 
+from healthlint.config import ConfigError
 from healthlint.config import clear_cache as config_clear_cache
 from healthlint.config import config_for
 from healthlint import __version__
 from healthlint.errors import HealthlintError, RuleError
 from healthlint.lsp import actions, hover
-from healthlint.lsp.convert import rule_error_diagnostic, to_lsp, too_large_diagnostic
+from healthlint.lsp.convert import file_error_diagnostic, to_lsp, too_large_diagnostic
 from healthlint.lsp.incremental import IncrementalLinter
 from healthlint.lsp.jsonrpc import SKIPPED_MESSAGE, BoundedInput, HealthlintProtocol
 from healthlint.lsp.positions import PositionEncoder
@@ -41,6 +44,8 @@ log = logging.getLogger(__name__)
 # Files whose change reloads the configuration and rules (besides the rule folders' YAML files).
 CONFIG_FILES = (".healthlint.yaml", "pyproject.toml")
 _KIND_BY_LANGUAGE = {"markdown": "markdown", "plaintext": "text", "text": "text"}
+LOGGED_FRAMES = 8  # of the traceback of an unexpected error while reading the configuration
+MAX_MESSAGE = 2000  # characters of an error shown to the editor (the log has the rest)
 
 
 def build_linter(settings: Settings, previous: IncrementalLinter | None, root: str | None = None):
@@ -49,19 +54,71 @@ def build_linter(settings: Settings, previous: IncrementalLinter | None, root: s
     The workspace's configuration (``.healthlint.yaml`` or ``[tool.healthlint]``,
     discovered from the root upward, as the CLI does) comes first; the editor's
     settings are merged on top. The server calls this at start-up and whenever a
-    configuration or rule file changes.
+    configuration or rule file changes. Whatever goes wrong while reading them
+    (a located ``ConfigError`` or ``RuleError``, or any other exception from a
+    hostile file) is returned, never raised: the last good rules keep working.
     """
     try:
         config_clear_cache()
         config = config_for(root) if root else None
         return IncrementalLinter(settings.rules, settings.select, settings.ignore, config=config), None
-    except HealthlintError as error:
-        if previous is not None:
-            return previous, error
+    except Exception as error:  # noqa: BLE001 - any failure of a reload keeps the last good rules
+        if not isinstance(error, HealthlintError):  # the last frames only: a RecursionError has thousands
+            log.warning("reading the workspace configuration failed:\n%s",
+                        "".join(traceback.format_exception(error, limit=-LOGGED_FRAMES)).rstrip())
+        return (previous if previous is not None else builtin_linter()), error
+
+
+def builtin_linter() -> IncrementalLinter | None:
+    """The shipped rules alone, with no workspace configuration (None if even they cannot load)."""
+    try:
+        return IncrementalLinter()
+    except Exception:  # noqa: BLE001 - an installation problem: logged, the session goes on without rules
+        log.exception("the built-in rules could not be loaded")
+        return None
+
+
+class ReloadTimedOut(Exception):
+    """A reload that took longer than the ``reload_timeout_ms`` setting; it was abandoned."""
+
+
+def describe(error: Exception, root: str | None) -> str:
+    """``error`` as one line for the editor: located errors as they are, anything else with the workspace."""
+    if isinstance(error, (HealthlintError, ReloadTimedOut)):
+        text = str(error)
+    else:
+        where = root or "the workspace"
+        text = f"{where}: error: its configuration could not be read ({type(error).__name__}: {error})"
+    return text if len(text) <= MAX_MESSAGE else text[:MAX_MESSAGE - 1] + "…"
+
+
+def in_daemon_thread(function, *args) -> asyncio.Future:
+    """``function(*args)`` on a daemon thread of its own; the future gets its result or exception.
+
+    Nothing ever waits for that thread: a caller that stops waiting (a timeout)
+    abandons it, and the process exits without joining it. (asyncio's default
+    executor and a ThreadPoolExecutor are both joined at exit, so a reload that
+    hangs there would hang the editor's shutdown.)
+    """
+    loop = asyncio.get_running_loop()
+    future = loop.create_future()
+
+    def settle(result, error) -> None:
+        if not future.done():
+            future.set_exception(error) if error is not None else future.set_result(result)
+
+    def run() -> None:
         try:
-            return IncrementalLinter(), error
-        except HealthlintError:
-            return None, error
+            outcome = (function(*args), None)
+        except Exception as e:  # noqa: BLE001 - handed to the awaiting coroutine
+            outcome = (None, e)
+        try:
+            loop.call_soon_threadsafe(settle, *outcome)
+        except RuntimeError:  # the loop is closed: nobody is waiting any more
+            pass
+
+    threading.Thread(target=run, name="healthlint-reload", daemon=True).start()
+    return future
 
 
 class HealthlintServer(LanguageServer):
@@ -73,6 +130,7 @@ class HealthlintServer(LanguageServer):
         self.linter: IncrementalLinter | None = None
         self.published: dict[str, list[types.Diagnostic]] = {}
         self.rule_error_uris: set[str] = set()
+        self._reloads = 0  # reloads started, so that only the newest one's outcome is applied
         self.lint_worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="healthlint-lint")
         self.debouncer = Debouncer(self.lint_document, self.settings.debounce_ms / 1000)
 
@@ -89,20 +147,43 @@ class HealthlintServer(LanguageServer):
             self.show(problem, types.MessageType.Warning)
 
     async def reload(self) -> None:
-        """(Re)build the linter, report a broken rule file on that file, then lint every open document."""
-        loop = asyncio.get_running_loop()
-        previous = self.linter
-        linter, error = await loop.run_in_executor(self.lint_worker, build_linter, self.settings, previous, self.root)
+        """(Re)build the linter, report a broken rule or configuration file on that file, re-lint open documents.
+
+        Reading the workspace's files runs on a thread of its own, within the
+        ``reload_timeout_ms`` setting: a reload that takes longer (a file that
+        never ends, a pathological pack) is abandoned with a message, and its
+        thread is left to finish unobserved. Whatever fails, the last good
+        rules (or else the built-in ones) keep linting, and the error is shown
+        (window/showMessage and window/logMessage) and put on its file when it
+        has one. Of reloads that overlap, the newest decides.
+        """
+        self._reloads += 1
+        generation, previous = self._reloads, self.linter
+        seconds = self.settings.reload_timeout_ms / 1000
+        try:
+            linter, error = await asyncio.wait_for(
+                in_daemon_thread(build_linter, self.settings, previous, self.root), seconds)
+        except asyncio.TimeoutError:
+            error = ReloadTimedOut(f"{self.root or 'the workspace'}: error: reading its configuration and rules "
+                                   f"took longer than {seconds:g} s and was abandoned")
+            linter = previous if previous is not None else await in_daemon_thread(builtin_linter)
+        if generation != self._reloads:
+            return  # a newer reload started meanwhile: its outcome is the one to show
         self.linter = linter
         if error is not None:
             using = ("keeping the rules that last loaded" if linter is not None and linter is previous
                      else "using the built-in rules only" if linter is not None else "no rules are loaded")
-            self.show(f"healthlint: {error} ({using} until it is fixed)", types.MessageType.Error)
+            self.show(f"healthlint: {describe(error, self.root)} ({using} until it is fixed)",
+                      types.MessageType.Error)
         stale, self.rule_error_uris = self.rule_error_uris, set()
-        if isinstance(error, RuleError):
-            uri = Path(error.path).resolve().as_uri()
-            self.rule_error_uris.add(uri)
-            self.publish(uri, [rule_error_diagnostic(error, self.encoding)])
+        if isinstance(error, (RuleError, ConfigError)):
+            try:
+                uri = Path(error.path).resolve().as_uri()
+            except (OSError, RuntimeError, ValueError):  # a link loop, a path that is not absolute
+                uri = None
+            if uri is not None:
+                self.rule_error_uris.add(uri)
+                self.publish(uri, [file_error_diagnostic(error, self.encoding)])
         for uri in stale - self.rule_error_uris:
             self.publish(uri, [])
         for uri in list(self.workspace.text_documents):
@@ -156,8 +237,10 @@ class HealthlintServer(LanguageServer):
             types.PublishDiagnosticsParams(uri=uri, diagnostics=diagnostics, version=version))
 
     def show(self, message: str, kind: types.MessageType) -> None:
+        """Tell the user: a pop-up, the client's log (window/logMessage), and standard error."""
         log.warning("%s", message)
         self.window_show_message(types.ShowMessageParams(type=kind, message=message))
+        self.window_log_message(types.LogMessageParams(type=kind, message=message))
 
     def report_server_error(self, error: Exception, source) -> None:
         # pygls reports a body that json.loads refused (ValueError, or RecursionError when nested
@@ -186,7 +269,8 @@ def initialize(ls: HealthlintServer, params: types.InitializeParams) -> None:
 
 @server.feature(types.INITIALIZED)
 async def initialized(ls: HealthlintServer, params: types.InitializedParams) -> None:
-    await ls.reload()
+    # The first load may take a while (a cold cache compiles the pack): watch the files meanwhile.
+    loading = asyncio.get_running_loop().create_task(ls.reload())
     watched = ls.client_capabilities.workspace and ls.client_capabilities.workspace.did_change_watched_files
     if watched and watched.dynamic_registration:
         globs: list = ["**/.healthlint.yaml", "**/pyproject.toml"]
@@ -202,6 +286,7 @@ async def initialized(ls: HealthlintServer, params: types.InitializedParams) -> 
                                    register_options=options)]))
         except Exception as e:  # the client may refuse; then it only reloads on configuration changes
             log.warning("could not register file watchers: %s", e)
+    await loading
 
 
 @server.feature(types.TEXT_DOCUMENT_DID_OPEN)

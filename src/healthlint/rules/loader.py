@@ -7,18 +7,24 @@ a rule id may be defined once. Every error names ``file:line:column``.
 """
 from __future__ import annotations
 
+import fnmatch
 import io
+import os
+import stat
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
+from typing import Callable
 
 from healthlint.diagnostics import Severity
 from healthlint.errors import RuleError
 from healthlint.kinds import KINDS
 from healthlint.rules.model import Rule
-from healthlint.rules.schema import VOCAB_REF, COMMON_FIELDS, Field, Reader, boolean, choice, text, text_list
+from healthlint.rules.schema import VOCAB_REF, COMMON_FIELDS, Field, Reader, boolean, choice, shape_list, text, text_list
+from healthlint.rules.shapes import references as shape_references
 from healthlint.rules.vocabulary import Vocabulary, build_fragment
+from healthlint.sources import UnreadableFile, read_bytes
 
 MAX_RULE_FILE_BYTES = 1_000_000
 MAX_YAML_DEPTH = 32  # nested mappings and lists
@@ -29,7 +35,8 @@ _VOCABULARY_FIELDS = {
     "description": Field(text, required=True, doc="what the list holds and where it comes from"),
     "inflect": Field(choice("verb", "noun", "none"), default="none", doc="inflect plain terms as verbs or nouns"),
     "terms": Field(text_list, default=(), doc="the phrases; plain words, or regex fragments"),
-    "pattern": Field(text, default=None, doc="one regular expression instead of terms"),
+    "pattern": Field(text, default=None, doc="one regular expression instead of terms (an escape hatch: say why)"),
+    "shapes": Field(shape_list, default=(), doc="claim shapes: slots over vocabularies, words and gaps (see shapes)"),
     "whole_words": Field(boolean, default=True, doc="terms match only as whole words"),
 }
 
@@ -43,17 +50,23 @@ def builtin_pack_dir() -> Path:
     return Path(__file__).resolve().parents[3] / "rules"
 
 
-def _load_yaml(path: Path):
+def load_yaml(path, error: Callable[[str, int, int, str], Exception] = RuleError):
+    """A YAML file of healthlint's own (a rule, vocabulary, profile or configuration file), as plain data.
+
+    Read by the reading policy of :func:`healthlint.sources.read_bytes` (a regular
+    file of at most MAX_RULE_FILE_BYTES, never a pipe or device), decoded as
+    UTF-8, and refused if nested deeper than MAX_YAML_DEPTH or larger than
+    MAX_YAML_NODES values once aliases expand. Every mistake is
+    ``error(path, line, column, reason)``.
+    """
     try:
-        raw = path.read_bytes()
-    except OSError as e:
-        raise RuleError(str(path), 1, 1, f"cannot read: {e.strerror or e}") from None
-    if len(raw) > MAX_RULE_FILE_BYTES:
-        raise RuleError(str(path), 1, 1, f"rule file is larger than {MAX_RULE_FILE_BYTES} bytes")
+        raw = read_bytes(path, MAX_RULE_FILE_BYTES)
+    except UnreadableFile as e:
+        raise error(str(path), 1, 1, f"cannot read: {e}") from None
     try:
         source = raw.decode("utf-8-sig")
     except UnicodeDecodeError as e:
-        raise RuleError(str(path), 1, 1, f"not UTF-8 ({e.reason} at byte {e.start})") from None
+        raise error(str(path), 1, 1, f"not UTF-8 ({e.reason} at byte {e.start})") from None
     # Imported here, not above: a pack from the cache reads no YAML.
     from ruamel.yaml import YAML
     from ruamel.yaml.error import MarkedYAMLError, YAMLError
@@ -61,17 +74,40 @@ def _load_yaml(path: Path):
     yaml = YAML(typ="rt", pure=True)
     yaml.allow_duplicate_keys = False
     try:
-        _check_shape(yaml.parse(io.StringIO(source)), str(path))
+        _check_shape(yaml.parse(io.StringIO(source)), str(path), error)
         return yaml.load(io.StringIO(source))
     except MarkedYAMLError as e:
         mark = e.problem_mark or e.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        raise RuleError(str(path), line, col, f"invalid YAML: {e.problem or e.context}") from None
+        raise error(str(path), line, col, f"invalid YAML: {e.problem or e.context}") from None
     except YAMLError as e:
-        raise RuleError(str(path), 1, 1, f"invalid YAML: {e}") from None
+        raise error(str(path), 1, 1, f"invalid YAML: {e}") from None
 
 
-def _check_shape(events, path: str) -> None:
+def is_folder(path: Path) -> bool:
+    """Whether ``path`` is a folder; one that cannot be looked at (no permission on the way) is a RuleError."""
+    try:
+        return stat.S_ISDIR(os.stat(path).st_mode)
+    except (FileNotFoundError, NotADirectoryError):
+        return False
+    except OSError as e:
+        raise RuleError(str(path), 0, 0, f"cannot read folder: {e.strerror or e}") from None
+
+
+def yaml_files(folder: Path) -> list[Path]:
+    """The ``*.yaml`` entries of a pack folder, sorted; a folder that cannot be listed is a RuleError.
+
+    (``Path.glob`` answers an unreadable folder with nothing, which would load a
+    pack without its rules and let through what they catch.)
+    """
+    try:
+        names = os.listdir(folder)
+    except OSError as e:
+        raise RuleError(str(folder), 0, 0, f"cannot read folder: {e.strerror or e}") from None
+    return sorted(Path(folder) / name for name in names if fnmatch.fnmatchcase(name, "*.yaml"))
+
+
+def _check_shape(events, path: str, error=RuleError) -> None:
     """Refuse YAML nested deeper than MAX_YAML_DEPTH or larger than MAX_YAML_NODES once aliases expand.
 
     Read from the parser's events, before anything is built, so an alias bomb
@@ -88,7 +124,7 @@ def _check_shape(events, path: str) -> None:
 
     def fail(event, message):
         mark = event.start_mark
-        raise RuleError(path, mark.line + 1, mark.column + 1, message)
+        raise error(path, mark.line + 1, mark.column + 1, message)
 
     def done(size: int, anchor: str | None) -> None:
         nonlocal total
@@ -130,18 +166,18 @@ class RulePack:
 
     def add_dir(self, folder: Path) -> None:
         folder = Path(folder)
-        if not folder.is_dir():
+        if not is_folder(folder):
             raise RuleError(str(folder), 1, 1, "rule pack folder does not exist")
         vocab_dir = folder / "vocabularies"
-        if vocab_dir.is_dir():
+        if is_folder(vocab_dir):
             pending = {}
-            for path in sorted(vocab_dir.glob("*.yaml")):
-                node = _load_yaml(path)
+            for path in yaml_files(vocab_dir):
+                node = load_yaml(path)
                 values = Reader(str(path), {}, self._cache).fields(node, _VOCABULARY_FIELDS, "a vocabulary")
                 pending[values["name"]] = (path, node, values)
             for name in list(pending):
                 self._add_vocabulary(name, pending, ())
-        for path in sorted(folder.glob("*.yaml")):
+        for path in yaml_files(folder):
             self._add_rule(path)
 
     def _add_vocabulary(self, name: str, pending: dict, chain: tuple) -> None:
@@ -152,14 +188,18 @@ class RulePack:
         if name in chain:
             raise RuleError(str(path), 1, 1, f"vocabularies reference each other in a cycle: {' → '.join(chain + (name,))}")
         text = " ".join(values["terms"]) + (values["pattern"] or "")
-        for ref in VOCAB_REF.findall(text):
+        refs = set(VOCAB_REF.findall(text)).union(*(shape_references(shape) for shape in values["shapes"]))
+        for ref in sorted(refs):
             if ref in pending and ref != name:
                 self._add_vocabulary(ref, pending, chain + (name,))
         del pending[name]
         reader = Reader(str(path), self.fragments(), self._cache)
-        if values["pattern"] is not None and values["terms"]:
-            raise reader.error(node, "pattern", "a vocabulary has either 'terms' or 'pattern', not both")
-        if values["pattern"] is not None:
+        if sum(map(bool, (values["pattern"] is not None, values["terms"], values["shapes"]))) > 1:
+            raise reader.error(node, "pattern", "a vocabulary has one of 'terms', 'shapes' or 'pattern'")
+        if values["shapes"]:
+            fragment = "(?:" + "|".join(reader.shape_patterns(values["shapes"], node, "shapes")) + ")"
+            reader.compile(fragment, node, "shapes")
+        elif values["pattern"] is not None:
             fragment = "(?:" + reader.expand(values["pattern"], node, "pattern") + ")"
             reader.compile(fragment, node, "pattern")
         elif values["terms"]:
@@ -167,12 +207,12 @@ class RulePack:
             fragment = reader.expand(build_fragment(values["terms"], how, values["whole_words"]), node, "terms")
             reader.compile(fragment, node, "terms")
         else:
-            raise reader.error(node, None, "a vocabulary needs 'terms' or 'pattern'")
+            raise reader.error(node, None, "a vocabulary needs 'terms', 'shapes' or 'pattern'")
         self.vocabularies[values["name"]] = Vocabulary(
-            values["name"], values["description"], fragment, values["terms"], str(path))
+            values["name"], values["description"], fragment, values["terms"], str(path), values["shapes"])
 
     def _add_rule(self, path: Path) -> None:
-        node = _load_yaml(path)
+        node = load_yaml(path)
         reader = Reader(str(path), self.fragments(), self._cache)
         if not isinstance(node, dict):
             raise RuleError(str(path), 1, 1, "a rule file must be a mapping")
@@ -208,20 +248,26 @@ def load_pack(folder) -> RulePack:
 def load_packs(extra_dirs=(), builtin: bool = True) -> RulePack:
     """The built-in pack (unless ``builtin`` is false), then each extra folder in order.
 
-    A pack loaded before from the same files comes from the cache (:mod:`healthlint.rules.cache`).
+    A pack loaded before from the same files comes from the cache
+    (:mod:`healthlint.rules.cache`), and so does every leading part of it: the
+    pack of the first k folders is cached on its own, so that adding or
+    editing a folder of one's own rules compiles that folder alone, on top of
+    the built-in pack read back from the cache, instead of every rule again.
     """
     from healthlint.rules.cache import load_cached
 
     folders = ([builtin_pack_dir()] if builtin else []) + [Path(folder) for folder in extra_dirs]
     for folder in folders:
-        if not folder.is_dir():
+        if not is_folder(folder):
             raise RuleError(str(folder), 1, 1, "rule pack folder does not exist")
 
-    def build() -> RulePack:
-        pack = RulePack()
-        for folder in folders:
-            pack.add_dir(folder)
-        pack._cache.clear()  # only needed while loading
-        return pack
+    def first(count: int) -> RulePack:
+        """The pack of ``folders[:count]``, from the cache or built on the pack of one folder fewer."""
+        def build() -> RulePack:
+            pack = first(count - 1) if count > 1 else RulePack()
+            pack.add_dir(folders[count - 1])
+            pack._cache.clear()  # only needed while loading
+            return pack
+        return load_cached(folders[:count], build)
 
-    return load_cached(folders, build)
+    return first(len(folders)) if folders else RulePack()

@@ -30,6 +30,12 @@ class Check:
 
     pattern: Pattern
     unless: tuple[Exception_, ...] = ()
+    # Reports only after a topic that opens the paragraph, list item or heading and matches this
+    # (:mod:`healthlint.kinds.topics`): "Dry eye? Gone in three weeks."
+    topic: Pattern | None = None
+    # As the author wrote it, for `healthlint explain`: ("shape", shapes), ("pattern", text); the topic's shapes
+    written: tuple = ()
+    topic_written: tuple = ()
 
 
 @dataclass(frozen=True)

@@ -14,12 +14,67 @@ import regex
 
 from healthlint.errors import RuleError
 from healthlint.rules.patterns import Pattern
+from healthlint.rules.shapes import ShapeError, compile_shape
 from healthlint.rules.model import EXCEPTION_SCOPES, Check, Exception_, Examples
 from healthlint.text.document import SCOPES
 
 # ASCII-only: the standard library's re reads them exactly as regex does, and compiles them faster.
 VOCAB_REF = re.compile(r"\{([a-z][a-z0-9_]*)\}")
 RULE_ID = re.compile(r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$")
+
+
+# What a pattern may cost to compile: ``regex`` writes out the copies a counted
+# repetition asks for, so ``(?:(?:a{1000}){1000}){20}`` (27 characters) would be
+# 20 million parts and gigabytes. Counted as the pattern's parts, each times the
+# counts of the repetitions around it (the largest count of each; 1 for *, + and ?).
+MAX_PATTERN_SIZE = 200_000
+_COUNT = re.compile(r"\{[\d\s,]*\}")
+_NUMBER = re.compile(r"\d+")
+
+
+def pattern_size(pattern: str, flags: int = 0) -> int:
+    """How many parts ``pattern`` compiles to, counting repetitions multiplied through their nesting.
+
+    Exact, or a bound on it when that bound is within MAX_PATTERN_SIZE.
+
+    Read with ``regex``'s own parser (no second reading of the syntax to
+    disagree with it), and only when a quick bound (the pattern's length times
+    every count written in it) does not already show it small, which it does
+    for most patterns. Raises ``regex.error`` as compiling would.
+    """
+    numbers = [int(n) for count in _COUNT.findall(pattern) for n in _NUMBER.findall("".join(count.split()))]
+    bound = len(pattern)
+    for n in numbers:
+        bound *= max(n, 1)
+        if bound > MAX_PATTERN_SIZE:
+            break
+    else:
+        return bound
+    from regex import _regex_core as core  # the engine's parser; parsing writes out no copies
+
+    global_flags = flags
+    while True:
+        source = core.Source(pattern)
+        info = core.Info(global_flags, source.char_type, {})
+        source.ignore_space = bool(info.flags & regex.VERBOSE)
+        try:
+            tree = core._parse_pattern(source, info)
+            break
+        except core._UnscopedFlagSet:  # an inline flag for the whole pattern: parse again with it, as regex does
+            global_flags = info.global_flags
+    size, stack = 0, [(tree, 1)]
+    while stack:
+        node, times = stack.pop()
+        if isinstance(node, core.GreedyRepeat):  # and the lazy and possessive repeats derived from it
+            times *= node.max_count if node.max_count is not None else max(node.min_count, 1)
+        children = [child for value in vars(node).values()
+                    for child in (value if isinstance(value, (list, tuple)) else (value,))
+                    if isinstance(child, core.RegexBase)]
+        if children:
+            stack.extend((child, times) for child in children)
+        else:
+            size += times
+    return size
 
 
 @dataclass(frozen=True)
@@ -92,11 +147,27 @@ class Reader:
         compiled = self.cache.get(cache_key)
         if compiled is None:
             try:
+                size = pattern_size(expanded, flags)
+                if size > MAX_PATTERN_SIZE:
+                    raise self.error(parent, key, f"pattern too large: its repetitions make {size:,} parts to "
+                                                  f"compile, more than {MAX_PATTERN_SIZE:,} (use * or + "
+                                                  f"rather than large counts such as {{1000}})")
                 compiled = Pattern.validated(expanded, flags)
             except regex.error as e:
                 raise self.error(parent, key, f"invalid regular expression: {e}") from None
             self.cache[cache_key] = compiled
         return compiled
+
+    def shape_patterns(self, shapes, parent, key) -> list[str]:
+        """The regexes of claim shapes (:mod:`healthlint.rules.shapes`), each error at its shape."""
+        out = []
+        for i, shape in enumerate(shapes):
+            try:
+                out.extend(compile_shape(shape, self.fragments))
+            except ShapeError as e:
+                where = (parent[key], i) if isinstance(parent, dict) and isinstance(parent.get(key), list) else (parent, key)
+                raise self.error(*where, f"invalid shape: {e}") from None
+        return out
 
     def fields(self, node, specs: dict[str, Field], what: str) -> dict[str, Any]:
         """Validate a mapping against ``specs``; return the read values (defaults filled in)."""
@@ -159,6 +230,27 @@ def text_list(reader: Reader, value, parent, key) -> tuple[str, ...]:
     return tuple(map(str, value))
 
 
+def plain_data(value):
+    """YAML's round-trip containers as plain dicts, lists and strings (rule and configuration files alike)."""
+    if isinstance(value, dict):
+        return {str(k): plain_data(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [plain_data(v) for v in value]
+    return value if not isinstance(value, str) else str(value)
+
+
+def shape_list(reader: Reader, value, parent, key) -> tuple:
+    """Claim shapes: each a string, or a mapping of named ``slots`` and their ``orders``."""
+    if isinstance(value, (str, dict)):
+        value = [value]
+    if not isinstance(value, list):
+        raise reader.error(parent, key, f"{key!r} must be a list of shapes")
+    for i, item in enumerate(value):
+        if not isinstance(item, (str, dict)):
+            raise reader.error(value, i, f"each item of {key!r} must be a shape (a string or slots and orders)")
+    return tuple(plain_data(v) for v in value)
+
+
 def scope_list(reader: Reader, value, parent, key) -> frozenset[str]:
     items = text_list(reader, value, parent, key)
     for i, item in enumerate(items):
@@ -209,23 +301,35 @@ def exceptions(reader: Reader, value, parent, key) -> tuple[Exception_, ...]:
 
 
 _CHECK_FIELDS = {
-    "pattern": Field(pattern, required=True, doc="a regular expression; {name} inserts a vocabulary"),
+    "shape": Field(shape_list, default=(), doc="a claim shape (or a list): slots over vocabularies and words"),
+    "pattern": Field(pattern, default=None, doc="or: a regular expression (an escape hatch); {name} inserts a vocabulary"),
     "unless": Field(exceptions, default=(), doc="exceptions for this pattern only"),
+    "topic": Field(shape_list, default=(), doc="only after a topic that opens the paragraph, list item or heading "
+                                             "(a few words ending at ? : . or a dash) and holds this shape"),
 }
 
 
 def checks(reader: Reader, value, parent, key) -> tuple[Check, ...]:
     if isinstance(value, str):
-        return (Check(reader.compile(value, parent, key)),)
+        return (Check(reader.compile(value, parent, key), written=("pattern", str(value))),)
     if not isinstance(value, list) or not value:
         raise reader.error(parent, key, f"{key!r} must be a non-empty list of patterns")
     out = []
     for i, item in enumerate(value):
         if isinstance(item, str):
-            out.append(Check(reader.compile(item, value, i)))
+            out.append(Check(reader.compile(item, value, i), written=("pattern", str(item))))
         else:
             fields = reader.fields(item, _CHECK_FIELDS, f"an item of {key!r}")
-            out.append(Check(fields["pattern"], fields["unless"]))
+            if bool(fields["shape"]) == (fields["pattern"] is not None):
+                raise reader.error(value, i, "a check has either 'shape' or 'pattern'")
+            found = fields["pattern"]
+            if fields["shape"]:
+                found = reader.compile("|".join(reader.shape_patterns(fields["shape"], item, "shape")), item, "shape")
+            topic = None
+            if fields["topic"]:
+                topic = reader.compile("|".join(reader.shape_patterns(fields["topic"], item, "topic")), item, "topic")
+            written = ("shape", fields["shape"]) if fields["shape"] else ("pattern", str(item["pattern"]))
+            out.append(Check(found, fields["unless"], topic, written, fields["topic"]))
     return tuple(out)
 
 

@@ -26,6 +26,7 @@ class Vocabulary:
     fragment: str  # a regex fragment, a non-capturing group
     terms: tuple[str, ...]
     path: str
+    shapes: tuple = ()  # claim shapes as written (strings, or {slots, orders} mappings)
 
 
 def _atom(ch: str) -> str:

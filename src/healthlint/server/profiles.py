@@ -5,6 +5,7 @@ is a function from the operator's rule folders to a Linter.
 """
 from __future__ import annotations
 
+import functools
 import threading
 from typing import Callable
 
@@ -13,12 +14,14 @@ from healthlint.profiles import available_profiles
 from healthlint.rules.loader import builtin_pack_dir
 
 
-def _profile_linter(profile: str) -> Callable[[list[str]], Linter]:
-    return lambda rule_dirs: Linter(rule_dirs, profile=profile)
+def profile_linter(profile: str, rule_dirs: list[str]) -> Linter:
+    return Linter(rule_dirs, profile=profile)
 
 
+# The table is sent to the linting process (lint_process.py), so its entries must pickle: functions
+# defined at module level, or partials of them; not lambdas.
 BUILTIN: dict[str, Callable[[list[str]], Linter]] = {
-    name: _profile_linter(name) for name in available_profiles([builtin_pack_dir()])}
+    name: functools.partial(profile_linter, name) for name in available_profiles([builtin_pack_dir()])}
 
 
 class UnknownProfile(LookupError):
@@ -36,6 +39,11 @@ class Profiles:
     def names(self) -> list[str]:
         return sorted(self.table)
 
+    def check(self, name: str) -> None:
+        """UnknownProfile unless ``name`` is a profile (nothing is built)."""
+        if name not in self.table:
+            raise UnknownProfile(f"unknown profile {name!r}; profiles are: {', '.join(self.names())}")
+
     def loaded(self, name: str) -> Linter | None:
         """The profile's Linter if it is built already (a dictionary lookup, safe in the event loop)."""
         return self.linters.get(name)
@@ -44,8 +52,7 @@ class Profiles:
         linter = self.linters.get(name)
         if linter is not None:
             return linter
-        if name not in self.table:
-            raise UnknownProfile(f"unknown profile {name!r}; profiles are: {', '.join(self.names())}")
+        self.check(name)
         with self.lock:
             if name not in self.linters:
                 self.linters[name] = self.table[name](self.rule_dirs)

@@ -12,8 +12,9 @@ _EPILOG = """\
 endpoints:
   POST /v1/lint    {"content": ..., "kind": "markdown"|"text"|"html", "filename": ..., "profile": ...}
                    -> {"verdict": "block"|"review"|"pass", "diagnostics": [...], "summary": {...}}
+                   (cut short: also "truncated": true and a "reason", and the verdict is "block")
   GET  /v1/rules   the rules of a profile (?profile=default)
-  GET  /healthz    liveness
+  GET  /healthz    {"status": "ok", "queue": {"running", "waiting", "limit"}}; 503 "saturated" when full
 
 slow clients:
   A client has --read-timeout seconds to send a request's headers (counted from
@@ -22,10 +23,24 @@ slow clients:
   that does not: 408, and the connection is closed. Headers still incomplete
   after 16 KiB: 400. A body over --max-body: 413.
 
+under load:
+  Each worker lints one request at a time, in a process of its own. A lint that
+  uses more than --cpu-deadline seconds of CPU time is stopped: its answer is
+  "block", with "truncated": true and the reason. At most --max-queue requests
+  wait for their turn (small ones ahead of large ones that arrived a little
+  earlier); beyond that the answer is 503 with Retry-After, and
+  /healthz answers 503 "saturated" (with the queue's depth) while it is full.
+  An answer lists at most --max-findings findings in at most --max-response
+  bytes; one cut short says "truncated": true, and its verdict is "block".
+
 environment:
   HEALTHLINT_TOKEN          bearer token required on /v1/* (same as --token; keeps it out of `ps`)
   HEALTHLINT_MAX_BODY       body limit in bytes (same as --max-body)
   HEALTHLINT_READ_TIMEOUT   seconds for headers, and for a body (same as --read-timeout)
+  HEALTHLINT_CPU_DEADLINE   seconds of CPU time per lint (same as --cpu-deadline)
+  HEALTHLINT_MAX_QUEUE      requests that may wait for a lint (same as --max-queue)
+  HEALTHLINT_MAX_FINDINGS   findings listed in an answer (same as --max-findings)
+  HEALTHLINT_MAX_RESPONSE   bytes in an answer (same as --max-response)
 """
 
 
@@ -39,8 +54,29 @@ def _seconds(value: str) -> float:
     return seconds
 
 
+def _positive_seconds(value: str) -> float:
+    seconds = _seconds(value)
+    if not seconds > 0:
+        raise argparse.ArgumentTypeError(f"must be a number of seconds > 0, not {value!r}")
+    return seconds
+
+
+def _at_least(low: int):
+    def parse(value: str) -> int:
+        try:
+            number = int(value)
+        except ValueError:
+            number = low - 1
+        if number < low:
+            raise argparse.ArgumentTypeError(f"must be a whole number ≥ {low}, not {value!r}")
+        return number
+    return parse
+
+
 def _parser() -> argparse.ArgumentParser:
+    from healthlint.server.lint_process import DEFAULT_CPU_DEADLINE, DEFAULT_MAX_QUEUE
     from healthlint.server.request import DEFAULT_MAX_BODY, DEFAULT_READ_TIMEOUT
+    from healthlint.server.response import DEFAULT_MAX_FINDINGS, DEFAULT_MAX_RESPONSE, MIN_RESPONSE
 
     p = argparse.ArgumentParser(prog="healthlint serve", description="Serve the publishing gate over HTTP.",
                                 epilog=_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -54,6 +90,18 @@ def _parser() -> argparse.ArgumentParser:
                    help="time a client has to send a request's headers, and again its body; slower "
                         "clients are disconnected "
                         f"(default: $HEALTHLINT_READ_TIMEOUT or {DEFAULT_READ_TIMEOUT:g}; 0: no limit)")
+    p.add_argument("--cpu-deadline", type=_positive_seconds, default=None, metavar="SECONDS",
+                   help="CPU time one lint may use; a lint stopped there answers 'block', truncated "
+                        f"(default: $HEALTHLINT_CPU_DEADLINE or {DEFAULT_CPU_DEADLINE:g})")
+    p.add_argument("--max-queue", type=_at_least(0), default=None, metavar="N",
+                   help="requests that may wait for a lint, per worker; beyond: 503 with Retry-After "
+                        f"(default: $HEALTHLINT_MAX_QUEUE or {DEFAULT_MAX_QUEUE})")
+    p.add_argument("--max-findings", type=_at_least(1), default=None, metavar="N",
+                   help="findings listed in one answer; more: truncated, 'block' "
+                        f"(default: $HEALTHLINT_MAX_FINDINGS or {DEFAULT_MAX_FINDINGS})")
+    p.add_argument("--max-response", type=_at_least(MIN_RESPONSE), default=None, metavar="BYTES",
+                   help="size of one answer; more: truncated, 'block' "
+                        f"(default: $HEALTHLINT_MAX_RESPONSE or {DEFAULT_MAX_RESPONSE})")
     p.add_argument("--workers", type=int, default=1, help="worker processes (default: 1; use one per core)")
     p.add_argument("--rules", action="append", default=[], metavar="DIR", help="add a rule pack folder")
     p.add_argument("--log-level", default="info", choices=["critical", "error", "warning", "info", "debug"])
@@ -74,7 +122,8 @@ def serve(argv: list[str]) -> int:
     try:
         import uvicorn
 
-        from healthlint.server.app import MAX_BODY_ENV, READ_TIMEOUT_ENV, RULES_ENV, TOKEN_ENV
+        from healthlint.server.app import (CPU_DEADLINE_ENV, MAX_BODY_ENV, MAX_FINDINGS_ENV, MAX_QUEUE_ENV,
+                                           MAX_RESPONSE_ENV, READ_TIMEOUT_ENV, RULES_ENV, TOKEN_ENV)
     except ImportError as e:
         raise HealthlintError(f"the server needs extra packages ({e.name} is missing): "
                               "pip install 'healthlint[server]'") from None
@@ -87,6 +136,10 @@ def serve(argv: list[str]) -> int:
         os.environ[MAX_BODY_ENV] = str(args.max_body)
     if args.read_timeout is not None:
         os.environ[READ_TIMEOUT_ENV] = repr(args.read_timeout)
+    for value, name in ((args.cpu_deadline, CPU_DEADLINE_ENV), (args.max_queue, MAX_QUEUE_ENV),
+                        (args.max_findings, MAX_FINDINGS_ENV), (args.max_response, MAX_RESPONSE_ENV)):
+        if value is not None:
+            os.environ[name] = repr(value)
     if args.rules:
         os.environ[RULES_ENV] = os.pathsep.join(os.path.abspath(d) for d in args.rules)
     if not os.environ.get(TOKEN_ENV) and not _is_loopback(args.host):

@@ -66,9 +66,13 @@ def read_markdown(source: str, path: str = "<text>") -> Document:
         body = _LONE_CR.sub("\n", body)
     try:
         events = _PARSER.events_with_range(body)
-    except (KeyboardInterrupt, SystemExit, MemoryError):
+    except MemoryError:
         raise
-    except BaseException:  # noqa: B036 - pyo3 reports a Rust panic as PanicException, a BaseException
+    except Exception:
+        return _read_nested(source, path)
+    except BaseException as e:  # noqa: B036 - pyo3 reports a Rust panic as PanicException, a BaseException
+        if not _is_rust_panic(e):
+            raise  # SIGTERM (Terminated), KeyboardInterrupt, SystemExit: never swallowed
         return _read_nested(source, path)
     reader = _EventReader(source, body)
     reader.read(events)
@@ -81,6 +85,12 @@ def read_markdown(source: str, path: str = "<text>") -> Document:
                         front_matter=front_matter, kind="markdown")
     document.lines = lines  # already built: the cached property need not build it again
     return document
+
+
+def _is_rust_panic(error: BaseException) -> bool:
+    """Is this pyo3's PanicException (a Rust panic in the parser)? pyo3 exports no class to catch it by."""
+    kind = type(error)
+    return kind.__name__ == "PanicException" and kind.__module__ == "pyo3_runtime"
 
 
 def _read_nested(source: str, path: str) -> Document:
