@@ -92,6 +92,22 @@ def test_a_definition_cannot_interrupt_a_paragraph_past_the_limit(linter):
     assert not oracles.missing_words(text), text
 
 
+def test_a_table_past_the_limit_is_read_a_segment_per_cell(linter):
+    # each cell is a segment of its own, as at any depth, so a claim after a topic label is found
+    deep = "> " * 12
+    text = (deep + "- - - - | a | b |\n" + deep + "        | --- | --- |\n"
+            + deep + "        | x | Insomnia? Gone in three weeks. |\n")
+    doc = read_document(text, "deep.md")
+    assert [(doc.prose[s.start:s.end], s.scope) for s in doc.segments] == [
+        ("a", "table.cell"), ("b", "table.cell"), ("x", "table.cell"),
+        ("Insomnia? Gone in three weeks.", "table.cell")]
+    assert "unhedged-cure-claim" in _found(linter, text)
+
+
+def test_the_renderer_oracle_sees_no_comment_inside_a_quoted_attribute():
+    assert oracles.shown_words('<div>\n<a href="x <!-- y">Buy</a> now\n</div>\n') == {"Buy": 1, "now": 1}
+
+
 def test_the_renderer_oracle_reads_an_escaped_reference_as_its_literal_text():
     assert not oracles.missing_words("> " * 40 + "Kratom \\&amp; cures\n")
     assert not oracles.missing_words("Kratom \\&amp; cures\n")

@@ -44,6 +44,8 @@ _PARSER = (
 )
 _CONTAINER_MARKERS = regex.compile(r"(?:[ \t]*(?:>|[-*+](?=[ \t]|$)|\d{1,9}[.)](?=[ \t]|$)))*[ \t]*")
 _LIST_MARKER = regex.compile(r"[-*+]|\d[.)]")
+# A table's delimiter row (GFM): the second line of a run that may be a table past the limit.
+_DELIMITER_ROW = regex.compile(r"\|?[ \t]*:?-+:?[ \t]*(?:\|[ \t]*:?-+:?[ \t]*)*\|?[ \t]*")
 # Blocks whose lines are placed as a whole (a table's delimiter row shows nothing).
 _WHOLE_BLOCKS = frozenset({"table_open"})
 
@@ -245,6 +247,8 @@ def _read_unplaced(aligner: _Aligner, tokens, env: dict, scopes: dict) -> list[S
     owner = _owners(tokens, [item[0] for item in prose_lines])
     segments = []
     for run in _runs(prose_lines):
+        if _read_table_run(aligner, run, env, owner, scopes, segments):
+            continue
         first = last = None
         for line, text_start, text_end, _ in run:
             token = _PARSER.parseInline(source[text_start:text_end], env)[0]
@@ -263,6 +267,42 @@ def _read_unplaced(aligner: _Aligner, tokens, env: dict, scopes: dict) -> list[S
                 around.append("blockquote_open")
             segments.append(Segment(first, last, _scope(around, scopes)))
     return segments
+
+
+def _read_table_run(aligner: _Aligner, run, env: dict, owner: dict, scopes: dict, segments: list) -> bool:
+    """Read a run that holds a table as a renderer shows it, a segment per cell; False if it holds none.
+
+    The run's lines, less their markers, are parsed as blocks of their own, and each
+    inline token is aligned on the source line it comes from.
+    """
+    source = aligner.source
+    if len(run) < 2 or "|" not in source[run[0][1]:run[0][2]] or not _DELIMITER_ROW.fullmatch(
+            source, run[1][1], run[1][2]):
+        return False
+    tokens = _PARSER.parse("\n".join(source[start:end] for _, start, end, _ in run), env)
+    if not any(token.type == "table_open" for token in tokens):
+        return False
+    line, _, _, markers = run[0]
+    around = list(owner.get(line, ()))
+    around.append("list_item_open" if _LIST_MARKER.search(markers) else "blockquote_open")
+    stack: list[str] = []
+    current = None
+    for token in tokens:
+        if token.nesting == 1:
+            stack.append(token.type)
+        elif token.nesting == -1:
+            if stack:
+                stack.pop()
+        elif token.type == "inline" and token.map:
+            row = run[min(token.map[0], len(run) - 1)]
+            token.map = [row[0], row[0] + 1]
+            if current != row[0]:  # a new line: start at its text; cells of one row follow on
+                current = row[0]
+                aligner.cursor = row[1]
+            span = aligner.inline(token)
+            if span:
+                segments.append(Segment(span[0], span[1], _scope(around + stack, scopes)))
+    return True
 
 
 def _block_lines(source: str, lines: LineIndex, token) -> list[tuple[int, int]]:
