@@ -48,8 +48,6 @@ _NOT_PROSE = regex.compile(
     regex.IGNORECASE)
 _REFERENCE_IN_PROSE = regex.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
 _HIDING = HIDDEN | {"code", "pre"}
-# A browser hides a comment to its end, or to the end of the page if it has none (html.parser shows that).
-_COMMENT = regex.compile(r"<!--.*?(?:-->|\Z)", regex.DOTALL)
 # Every tag breaks a word (as the readers blank markup); html.parser drops "</>" without a call.
 _EMPTY_END_TAG = regex.compile(r"</>")
 
@@ -87,6 +85,14 @@ class _Visible(HTMLParser):
     def handle_comment(self, data):
         self.parts.append(" ")
 
+    def close(self):
+        # A browser hides a comment to its end, or to the end of the page if it has none; html.parser
+        # would show an unterminated one. (A '<!--' inside a tag's quoted attribute is no comment.)
+        if self.rawdata.startswith("<!--"):
+            self.rawdata = ""
+            self.parts.append(" ")
+        super().close()
+
     def handle_pi(self, data):
         self.parts.append(" ")
 
@@ -99,7 +105,7 @@ class _Visible(HTMLParser):
 
 def _visible_words(rendered: str) -> Counter:
     reader = _Visible()
-    reader.feed(_EMPTY_END_TAG.sub(" ", _COMMENT.sub(" ", rendered)))
+    reader.feed(_EMPTY_END_TAG.sub(" ", rendered))
     reader.close()
     text = _NOT_PROSE.sub(" ", "".join(reader.parts))
     return Counter(_WORD.findall(text))
