@@ -92,3 +92,14 @@ def test_a_text_found_further_on_never_jumps_over_words():
     text = "# Kratom\n" + ">" * 16 + "\x00\x00\nKr\ufffd\ufffdom\n"
     doc = read_nested_markdown(text)
     assert "Kr\ufffd\ufffdom" in doc.prose
+
+
+@READERS
+def test_a_reference_without_its_semicolon_in_an_html_block_is_read_as_a_browser_decodes_it(read):
+    # HTML (not CommonMark) decodes '&#101' with no ';': the word is placed decoded at its first offset
+    text = "<div>\nKratom cur&#101s depression, cur&#101Kratom.\n</div>\n"
+    doc = read(text)
+    assert words(doc) == [("Kratom cures depression, cureKratom.", "paragraph")]
+    assert doc.prose.index("cures") == text.index("cur&")
+    found = [(d.rule, d.line, d.column) for d in Linter(rule_timeout=None).lint_text(text, "x.md")]
+    assert ("unhedged-cure-claim", 2, 8) in found

@@ -53,8 +53,12 @@ def read_html_block(builder: ProseBuilder, pieces: list[tuple[int, int]], scope:
                 found = (base + i, base + j)
             else:  # a character reference: align the word's pieces in the source
                 space = _SPACE.search(source, base + j, end)
-                a, b, _ = builder.add_words(prose[i:j], base + i, space.start() if space else end)
+                stop = space.start() if space else end
+                a, b, _ = builder.add_words(prose[i:j], base + i, stop)
                 found = (a, b) if a is not None else None
+                if found is None:  # a reference only HTML decodes ('&#101' with no ';'): as the reader placed it
+                    builder.place(base + i, stop, prose[i:j])
+                    found = (base + i, stop) if stop - base - i >= j - i else None
             if found:
                 first = found[0] if first is None else first
                 last = found[1]

@@ -37,6 +37,11 @@ class ProseBuilder:
         if end > start:
             self.spans.append((start, end))
 
+    def place(self, start: int, end: int, word: str) -> None:
+        """Place ``word``, decoded, over the source span ``start:end`` that spells it (no longer than it)."""
+        if end - start >= len(word) > 0:
+            self.placed.append((start, end, word))
+
     def add_words(self, text: str, start: int, limit: int) -> tuple[int | None, int | None, int]:
         """Add the words and marks of ``text`` found in order in the source from ``start`` to ``limit``.
 
