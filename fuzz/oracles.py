@@ -50,6 +50,9 @@ _REFERENCE_IN_PROSE = regex.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Z
 _HIDING = HIDDEN | {"code", "pre"}
 # Every tag breaks a word (as the readers blank markup); html.parser drops "</>" without a call.
 _EMPTY_END_TAG = regex.compile(r"</>")
+# A tag still open where the page ends (a quoted attribute never closed): a browser shows nothing
+# of it to the end of the page, while html.parser would hand it on as text, tag names and all.
+_OPEN_TAG = regex.compile(r"</?[A-Za-z]")
 
 
 class _Visible(HTMLParser):
@@ -88,7 +91,8 @@ class _Visible(HTMLParser):
     def close(self):
         # A browser hides a comment to its end, or to the end of the page if it has none; html.parser
         # would show an unterminated one. (A '<!--' inside a tag's quoted attribute is no comment.)
-        if self.rawdata.startswith("<!--"):
+        # A tag still open where the page ends is dropped the same way.
+        if self.rawdata.startswith("<!--") or _OPEN_TAG.match(self.rawdata):
             self.rawdata = ""
             self.parts.append(" ")
         super().close()
