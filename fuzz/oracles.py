@@ -50,9 +50,10 @@ _REFERENCE_IN_PROSE = regex.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Z
 _HIDING = HIDDEN | {"code", "pre"}
 # Every tag breaks a word (as the readers blank markup); html.parser drops "</>" without a call.
 _EMPTY_END_TAG = regex.compile(r"</>")
-# A tag still open where the page ends (a quoted attribute never closed): a browser shows nothing
-# of it to the end of the page, while html.parser would hand it on as text, tag names and all.
-_OPEN_TAG = regex.compile(r"</?[A-Za-z]")
+# A tag still open where the page ends (a quoted attribute never closed), or a declaration or
+# processing instruction (a bogus comment to a browser): a browser shows nothing of it to the end
+# of the page, while html.parser would hand it on as text, tag names and all.
+_OPEN_TAG = regex.compile(r"</?[A-Za-z]|<[!?]")
 
 
 class _Visible(HTMLParser):
