@@ -13,7 +13,11 @@ _NOT_LINE_BREAK = regex.compile(r"[^\r\n]+")
 # Letters and digits, or one mark: an escaped "\_" inside a word is found as a mark of its own.
 _WORD_OR_MARK = regex.compile(r"[^\W_]+|[^\s]")
 _LETTERS = regex.compile(r"[^\W_]+")
-_REFERENCE = regex.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
+# A character reference as an HTML page decodes it: named with its ';', or one of the legacy names
+# HTML5 decodes without it ("caf&eacute" shows "café"), longest first, as html.unescape reads them.
+_LEGACY_NAMES = sorted((name for name in html5 if not name.endswith(";")), key=len, reverse=True)
+_REFERENCE = regex.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});"
+                           r"|&(?:" + "|".join(_LEGACY_NAMES) + ")")
 _REFERENCE_REACH = 40  # source characters one decoded character may take ("&CounterClockwiseContourIntegral;")
 _SPACE = regex.compile(r"\s")
 _LETTER_OUTSIDE_REFERENCES = regex.compile(r"&(?:#[0-9xX]\w*|[A-Za-z][A-Za-z0-9]*);|([^\W_])")
