@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from fuzz import oracles
 from healthlint import Linter
 from healthlint.sources import UnreadableFile, decode
 from tests.helpers import offsets
@@ -36,3 +37,12 @@ def test_regression_input_lints(linter, path, kind):
 def test_the_claim_in_each_is_found(linter, name):
     text = (Path(__file__).parent / "fuzz_regressions" / name).read_text()
     assert any(d.rule == "unhedged-cure-claim" for d in linter.lint_text(text, name))
+
+
+@pytest.mark.parametrize("path", CASES, ids=[p.name for p in CASES])
+def test_every_word_a_renderer_shows_reaches_the_rules(path):
+    try:
+        text = decode(path.read_bytes())
+    except UnreadableFile:
+        text = path.read_bytes().decode("utf-8", "replace")
+    assert not oracles.missing_words(text)

@@ -87,6 +87,14 @@ def test_lint_markdown_blocks(client):
     assert body["summary"]["errors"] == 1
 
 
+def test_a_claim_nested_eight_quote_lists_deep_blocks(client):
+    # issue 17 item 1: '> - ' eight times before the claim gave verdict 'pass'
+    text = "> - " * 8 + "Kratom cures depression. [Buy kratom](https://amzn.to/x?tag=a)\n"
+    body = client.post("/v1/lint", json={"content": text, "filename": "deep.md"}).json()
+    assert body["verdict"] == "block"
+    assert {"unhedged-cure-claim", "undisclosed-affiliate-link"} <= {d["rule"] for d in body["diagnostics"]}
+
+
 def test_lint_pass_and_review(client):
     assert client.post("/v1/lint", json={"content": "Warm milk with honey."}).json()["verdict"] == "pass"
     text = "# Ashwagandha for anxiety\n\nAshwagandha may ease anxiety. Take 300 mg twice a day for stress.\n"

@@ -3,8 +3,9 @@
 pulldown-cmark (a CommonMark parser in Rust, through the ``pyromark``
 binding) reports each event with the span of source it came from, so prose
 needs no alignment: a text event is copied into the prose at its own offsets,
-while code spans, inline HTML, code blocks, HTML blocks, images and autolinks
-are left out (autolinks and links are recorded). A text that differs from its
+while code spans, inline HTML, code blocks, images and autolinks are left out
+(autolinks and links are recorded); an HTML block's visible text is read by
+:mod:`healthlint.text.markdown_html`. A text that differs from its
 source (an escape or an entity) is aligned word by word inside its span.
 Front matter (found as markdown-it's plugin finds it, see
 :func:`healthlint.text.front_matter.find_front_matter`) and reference
@@ -33,6 +34,7 @@ import pyromark
 from healthlint.text.document import Document, Link, Segment, scope_for
 from healthlint.text.front_matter import FrontMatter, find_front_matter
 from healthlint.text.link_syntax import Definitions, destination, read_definition
+from healthlint.text.markdown_html import read_html_block
 from healthlint.text.positions import LineIndex
 from healthlint.text.prose import ProseBuilder, blank, cut_bare_urls
 
@@ -121,6 +123,7 @@ class _EventReader:
         leaf = None  # [first, last, scope] of the open run of inline content
         skipping = 0  # inside a code block or an image: nothing is prose
         link = None  # [text_start, text_end, href, link start, link end, end of the last event inside]
+        html_block = None  # the source spans of the open HTML block's lines
         for event, span in events:
             start, end = span["start"], span["end"]
             if offset is not None:
@@ -160,6 +163,8 @@ class _EventReader:
                     leaf = [None, None, self._scope(depth, scopes)]
                 continue
             if what == "Html":
+                if html_block is not None:
+                    html_block.append((start, end))
                 continue
             name = value if type(value) is str else next(iter(value))
             if name in _INLINE_CONTAINERS:
@@ -190,6 +195,8 @@ class _EventReader:
                     self.covered.append((start, end))
                 if name == "CodeBlock":
                     skipping += 1
+                elif name == "HtmlBlock":
+                    html_block = []
                 elif name in depth:
                     depth[name] += 1
                 if name in _LEAVES:
@@ -197,6 +204,9 @@ class _EventReader:
             else:
                 if name == "CodeBlock":
                     skipping -= 1
+                elif name == "HtmlBlock" and html_block is not None:
+                    read_html_block(self.builder, html_block, self._scope(depth, scopes), self.segments, self.links)
+                    html_block = None
                 elif name in depth:
                     depth[name] -= 1
         if leaf is not None:
