@@ -107,7 +107,7 @@ def test_rules_and_explain_and_test_rules(capsys):
     text = capsys.readouterr().out
     # what it looks for, as claim shapes written in its files: its checks, then the shapes of the vocabularies they name
     assert "What it looks for" in text and "\n  - {disease_claims}\n" in text
-    assert "only after a topic that starts with: {conditions}|{grounded_conditions}" in text
+    assert "only after a topic that starts with: {conditions} | {grounded_conditions}" in text
     assert "{disease_claims} is one of these shapes" in text and "    - {efficacy_verbs} ... {conditions}\n" in text
     assert main(["test-rules"]) == 0
     assert " passed, 0 failed" in capsys.readouterr().out
