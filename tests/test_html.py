@@ -59,6 +59,27 @@ def test_entities_keep_words_and_offsets():
             assert d.prose[i] == " "
 
 
+@pytest.mark.parametrize("reference", ["&#12a", "&#1d", "&#x", "&#"])
+def test_a_reference_the_parser_cannot_read_does_not_stop_the_page(reference):
+    # html.parser waits at such a '&#' for input that never comes and hands the rest of the page to
+    # its text: the script's words would become prose and the shop link a bare URL
+    src = f"<p>ok {reference} <a href='https://amzn.to/x'>buy</a></p><script>Kratom cures cancer.</script>"
+    d = doc(src)
+    assert "Kratom" not in d.prose and "<a" not in d.prose
+    assert [(link.kind, src[link.text_start:link.text_end]) for link in d.links] == [("inline", "buy")]
+
+
+def test_a_numeric_reference_ends_at_its_last_digit():
+    d = doc("<p>r&#1depression, &#65;B and &#x41g.</p>")
+    # '&#1' is a control character: nothing shown (the slack of each reference goes to the next blank)
+    assert d.prose.split() == ["rdepression,", "AB", "and", "Ag."]
+
+
+def test_a_tag_or_comment_left_open_at_the_end_of_the_page_is_not_shown():
+    for src in ("<p>Fine text <a href='x' cures cancer", "<p>Fine text <!-- cures cancer"):
+        assert "cancer" not in doc(src).prose
+
+
 def test_entity_word_is_linted_as_one_word():
     src = "<p>It doesn&rsquo;t cause side effects.</p>"
     found = lint_text(src, kind="html")

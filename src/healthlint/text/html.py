@@ -40,6 +40,11 @@ _IMPLIED_END = {"p": {"p"}, "li": {"li", "p"}, "dt": {"dt", "dd", "p"}, "dd": {"
                 "tr": {"tr", "td", "th"}, "td": {"td", "th", "p"}, "th": {"td", "th", "p"}}
 _HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6", "title"})
 _HREF = regex.compile(r"""\s(?i:href)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+))""")
+# A numeric reference as HTML5 reads it: the longest run of digits, the ';' optional ('&#1d' is
+# '&#1' then 'd'). html.parser wants a non-digit after the digits and stops at one it cannot read.
+_NUMERIC_REFERENCE = regex.compile(r"&#([0-9]+|[xX][0-9a-fA-F]+)")
+# What a page may end inside of, shown by no browser: a comment or a tag never closed.
+_UNCLOSED_AT_END = regex.compile(r"<(?:!--|[a-zA-Z/])[^>]*\Z")
 
 
 def _scope(stack) -> str:
@@ -64,6 +69,7 @@ class _Reader(HTMLParser):
         self.link: list | None = None  # [url, url_start, url_end, text_start, text_end]
         self.debt = 0  # source characters not yet written since the last reference
         self.write_at = 0  # where the next prose character goes while in debt
+        self.skip = 0  # source characters of a reference read ahead of the parser
 
     # --- positions -----------------------------------------------------------------------
 
@@ -107,8 +113,45 @@ class _Reader(HTMLParser):
 
     # --- parser callbacks ----------------------------------------------------------------
 
+    def feed(self, data: str) -> None:
+        super().feed(data)
+        # html.parser stops at a '&#' it cannot read (it wants a non-digit after the digits: '&#1d',
+        # '&#x') as if more input were to come, and close() would hand the rest of the page, tags and
+        # scripts too, to handle_data as text. Read such a reference as HTML5 does and parse on.
+        while self.rawdata:
+            left = len(self.rawdata)
+            if self.skip:  # the digits of a reference read in handle_data
+                self._drop(self.skip)
+                self.skip = 0
+            elif self.rawdata.startswith("&#"):
+                self._drop(self._numeric_reference())
+            self.goahead(False)
+            if len(self.rawdata) == left:  # waiting on the end of the page (an unclosed tag)
+                break
+
+    def _numeric_reference(self) -> int:
+        """Read the '&#' at the parser's position as HTML5 does; the source characters it takes."""
+        m = _NUMERIC_REFERENCE.match(self.source, self.source_offset())
+        if not m:  # no digits: literal text
+            self.put(self.source_offset(), "&#")
+            return 2
+        self._reference(m.group(1), "&#")
+        return len(m.group()) + self.source.startswith(";", m.end())
+
+    def _drop(self, count: int) -> None:
+        self.updatepos(0, count)
+        self.rawdata = self.rawdata[count:]
+
+    def close(self) -> None:
+        if not self.hidden and _UNCLOSED_AT_END.match(self.rawdata):
+            self.rawdata = ""
+        super().close()
+
     def handle_data(self, data: str) -> None:
         if self.hidden or not data:
+            return
+        if data == "&#":  # html.parser gives up on a reference and stops after its '&#'
+            self.skip = self._numeric_reference() - 2
             return
         start = self.source_offset()
         if self.source.startswith(data, start):
@@ -126,7 +169,7 @@ class _Reader(HTMLParser):
         if decoded == raw:  # not a reference after all: literal text
             self.put(start, raw)
             return
-        if decoded.isspace() or not decoded:
+        if decoded.isspace():
             self.put(start, " " * len(raw))
             return
         self.put(start, decoded)
