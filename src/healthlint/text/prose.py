@@ -127,8 +127,8 @@ def _find_spelled(source: str, word: str, cursor: int, limit: int) -> tuple[int,
         if ref[1] != "#" and ref[1:] not in html5:
             continue  # not a name HTML5 knows (html.unescape would decode a prefix of it)
         decoded = html.unescape(ref)
-        if not _LETTERS.fullmatch(decoded):
-            continue
+        if decoded and not _LETTERS.fullmatch(decoded):
+            continue  # (one that decodes to nothing, a control character, is shown as nothing in its word)
         for p in range(pos, m.start()):
             chars.append(source[p])
             starts.append(p)
