@@ -51,9 +51,10 @@ _HIDING = HIDDEN | {"code", "pre"}
 # Every tag breaks a word (as the readers blank markup); html.parser drops "</>" without a call.
 _EMPTY_END_TAG = regex.compile(r"</>")
 # A tag still open where the page ends (a quoted attribute never closed), or a declaration or
-# processing instruction (a bogus comment to a browser): a browser shows nothing of it to the end
-# of the page, while html.parser would hand it on as text, tag names and all.
-_OPEN_TAG = regex.compile(r"</?[A-Za-z]|<[!?]")
+# processing instruction, or '</' and anything but a letter or '>' (a bogus comment to a browser,
+# HTML5's end tag open state): a browser shows nothing of it to the end of the page, while
+# html.parser would hand it on as text, tag names and all.
+_OPEN_TAG = regex.compile(r"</?[A-Za-z]|<[!?]|</[^>]")
 
 
 class _Visible(HTMLParser):

@@ -43,8 +43,10 @@ _HREF = regex.compile(r"""\s(?i:href)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+
 # A numeric reference as HTML5 reads it: the longest run of digits, the ';' optional ('&#1d' is
 # '&#1' then 'd'). html.parser wants a non-digit after the digits and stops at one it cannot read.
 _NUMERIC_REFERENCE = regex.compile(r"&#([0-9]+|[xX][0-9a-fA-F]+)")
-# What a page may end inside of, shown by no browser: a comment or a tag never closed.
-_UNCLOSED_AT_END = regex.compile(r"<(?:!--|[a-zA-Z/])[^>]*\Z")
+# What html.parser may still hold when the page ends, shown by no browser: a tag never closed (a
+# quoted attribute never closed), a comment, or what HTML5 reads as a bogus comment ('<!x', '<?x',
+# '</' and anything but a letter or '>').
+_UNCLOSED_AT_END = regex.compile(r"</?[A-Za-z]|<[!?]|</[^>]")
 
 
 def _scope(stack) -> str:
