@@ -72,6 +72,14 @@ def test_a_mark_a_reference_stands_for_never_swallows_the_words_after_it(read):
 
 
 @READERS
+def test_a_mark_never_jumps_over_a_reference_to_a_letter(read):
+    # '&#0;' shows U+FFFD; the same mark written after '&#100;' (a 'd') was taken for it and the 'd' lost
+    text = "<div>\nKratom cures&#0;&#100;#\ufffd depression\n</div>\n"
+    doc = read(text)
+    assert "d" in doc.prose.split("cures", 1)[1].split("#", 1)[0]
+
+
+@READERS
 def test_an_escaped_underscore_keeps_the_words_around_it(read):
     text = "Kratom\\_cures depression\n"
     doc = read(text)

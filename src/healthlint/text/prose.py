@@ -108,9 +108,12 @@ class ProseBuilder:
 
 
 def holds_letter(source: str, start: int, end: int) -> bool:
-    """Does ``source[start:end]`` hold a letter or digit that is not part of a character reference?"""
+    """Does ``source[start:end]`` show a letter or digit, written or as a character reference?
+
+    A reference's own name ('amp' in '&amp;') is not one; a reference to a letter ('&#100;') is.
+    """
     for m in _LETTER_OUTSIDE_REFERENCES.finditer(source, start, end):
-        if m.group(1) is not None:
+        if m.group(1) is not None or _LETTERS.search(html.unescape(m.group())):
             return True
     return False
 
