@@ -80,6 +80,14 @@ def test_a_mark_never_jumps_over_a_reference_to_a_letter(read):
 
 
 @READERS
+def test_an_unknown_name_that_starts_with_a_legacy_one_is_read_as_a_browser_decodes_it(read):
+    # 'eacuteeacute' is no name; a browser reads its legacy prefix '&eacute' and shows 'éeacute;'
+    text = "<div>\nIf&eacuteeacute;o then\n</div>\n"
+    doc = read(text)
+    assert "Ifé" in doc.prose and doc.prose.index("Ifé") == text.index("If&")
+
+
+@READERS
 def test_an_escaped_underscore_keeps_the_words_around_it(read):
     text = "Kratom\\_cures depression\n"
     doc = read(text)

@@ -16,8 +16,9 @@ _LETTERS = regex.compile(r"[^\W_]+")
 # A character reference as an HTML page decodes it: named with its ';', or one of the legacy names
 # HTML5 decodes without it ("caf&eacute" shows "café"), longest first, as html.unescape reads them.
 _LEGACY_NAMES = sorted((name for name in html5 if not name.endswith(";")), key=len, reverse=True)
+_LEGACY_REFERENCE = regex.compile(r"&(?:" + "|".join(_LEGACY_NAMES) + ")")
 _REFERENCE = regex.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});"
-                           r"|&(?:" + "|".join(_LEGACY_NAMES) + ")")
+                           r"|" + _LEGACY_REFERENCE.pattern)
 _REFERENCE_REACH = 40  # source characters one decoded character may take ("&CounterClockwiseContourIntegral;")
 _SPACE = regex.compile(r"\s")
 _LETTER_OUTSIDE_REFERENCES = regex.compile(r"&(?:#[0-9xX]\w*|[A-Za-z][A-Za-z0-9]*);|([^\W_])")
@@ -128,7 +129,12 @@ def _find_spelled(source: str, word: str, cursor: int, limit: int) -> tuple[int,
     for m in _REFERENCE.finditer(source, cursor, stop):
         ref = m.group()
         if ref[1] != "#" and ref[1:] not in html5:
-            continue  # not a name HTML5 knows (html.unescape would decode a prefix of it)
+            # not a name HTML5 knows: one of the legacy names it starts with is read without its ';'
+            # ('&eacuteeacute;' shows 'éeacute;'), as html.unescape reads it; else it is literal text
+            m = _LEGACY_REFERENCE.match(source, m.start())
+            if m is None:
+                continue
+            ref = m.group()
         decoded = html.unescape(ref)
         if decoded and not _LETTERS.fullmatch(decoded):
             continue  # (one that decodes to nothing, a control character, is shown as nothing in its word)
