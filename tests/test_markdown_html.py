@@ -88,6 +88,16 @@ def test_an_unknown_name_that_starts_with_a_legacy_one_is_read_as_a_browser_deco
 
 
 @READERS
+def test_a_word_spelled_with_a_numeric_reference_without_its_semicolon_is_placed_among_found_words(read):
+    # HTML reads '&#1' with no ';' as a control character (shown as nothing) and '&#101' as 'e';
+    # after a mark ('#') the word was looked for as a reference with its ';' only, and lost
+    text = "<div>\nKratom #tr&#1uly cur&#101s depression\n</div>\n"
+    doc = read(text)
+    assert " ".join(doc.prose.split()) == "Kratom #truly cures depression"
+    assert doc.prose.index("truly") == text.index("tr&") and doc.prose.index("cures") == text.index("cur&")
+
+
+@READERS
 def test_an_escaped_underscore_keeps_the_words_around_it(read):
     text = "Kratom\\_cures depression\n"
     doc = read(text)

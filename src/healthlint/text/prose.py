@@ -17,7 +17,8 @@ _LETTERS = regex.compile(r"[^\W_]+")
 # HTML5 decodes without it ("caf&eacute" shows "café"), longest first, as html.unescape reads them.
 _LEGACY_NAMES = sorted((name for name in html5 if not name.endswith(";")), key=len, reverse=True)
 _LEGACY_REFERENCE = regex.compile(r"&(?:" + "|".join(_LEGACY_NAMES) + ")")
-_REFERENCE = regex.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});"
+# A numeric one ends at its last digit, its ';' optional, as HTML5 (and html.unescape) reads it.
+_REFERENCE = regex.compile(r"&#(?:[0-9]+|[xX][0-9a-fA-F]+);?|&[A-Za-z][A-Za-z0-9]{1,31};"
                            r"|" + _LEGACY_REFERENCE.pattern)
 _REFERENCE_REACH = 40  # source characters one decoded character may take ("&CounterClockwiseContourIntegral;")
 _SPACE = regex.compile(r"\s")
