@@ -75,6 +75,13 @@ def test_a_numeric_reference_ends_at_its_last_digit():
     assert d.prose.split() == ["rdepression,", "AB", "and", "Ag."]
 
 
+def test_a_named_reference_that_ends_the_page_is_decoded():
+    # html.parser waits for the name to end and then hands it on as text; a browser decodes it
+    assert doc("<p>Caf&eacute").prose.split() == ["Café"]
+    assert doc("<p>- &amprcB").prose.split() == ["-", "&rcB"]
+    assert doc("<p>x &zzz").prose.split() == ["x", "&zzz"]  # no name HTML5 knows: literal text
+
+
 def test_a_tag_or_comment_left_open_at_the_end_of_the_page_is_not_shown():
     for src in ("<p>Fine text <a href='x' cures cancer", "<p>Fine text <!-- cures cancer"):
         assert "cancer" not in doc(src).prose

@@ -43,6 +43,8 @@ _HREF = regex.compile(r"""\s(?i:href)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+
 # A numeric reference as HTML5 reads it: the longest run of digits, the ';' optional ('&#1d' is
 # '&#1' then 'd'). html.parser wants a non-digit after the digits and stops at one it cannot read.
 _NUMERIC_REFERENCE = regex.compile(r"&#([0-9]+|[xX][0-9a-fA-F]+)")
+# A named reference that ends the page: html.parser waits for its name to end, then hands it on as text.
+_NAMED_REFERENCE_AT_END = regex.compile(r"&([A-Za-z][A-Za-z0-9]*)")
 # What html.parser may still hold when the page ends, shown by no browser: a tag never closed (a
 # quoted attribute never closed), a comment, or what HTML5 reads as a bogus comment ('<!x', '<?x',
 # '</' and anything but a letter or '>').
@@ -147,6 +149,10 @@ class _Reader(HTMLParser):
     def close(self) -> None:
         if not self.hidden and _UNCLOSED_AT_END.match(self.rawdata):
             self.rawdata = ""
+        m = _NAMED_REFERENCE_AT_END.fullmatch(self.rawdata)
+        if m:  # decoded as a browser does ('&amprcB' at the end shows '&rcB')
+            self._reference(m.group(1), "&")
+            self._drop(len(self.rawdata))
         super().close()
 
     def handle_data(self, data: str) -> None:
