@@ -29,8 +29,9 @@ def test_claim_reported_at_html_line_and_column():
 
 def test_kind_argument_and_extension_pick_html():
     src = "<p>Kratom relieves <b>depression</b>.</p>"
-    assert rules_at(src) == [("unhedged-cure-claim", 1, 11)]
-    assert [d.rule for d in lint_text(src, kind="html")] == ["unhedged-cure-claim"]
+    # a claim the cure rule reports asks for a clinician referral, on line 1
+    assert rules_at(src) == [("missing-clinician-referral", 1, 1), ("unhedged-cure-claim", 1, 11)]
+    assert [d.rule for d in lint_text(src, kind="html")] == ["missing-clinician-referral", "unhedged-cure-claim"]
     assert kind_for_path("a/b.HTM") == "html" and kind_for_path("x.html") == "html"
 
 
@@ -126,7 +127,8 @@ def test_disclosure_in_html_satisfies_link_rule():
 def test_crlf_and_multiline_positions():
     src = "<div>\r\n<p>\r\n  Kratom relieves\r\n  depression.\r\n</p></div>"
     found = lint_text(src, kind="html")
-    assert [(d.rule, d.line, d.column, d.end_line) for d in found] == [("unhedged-cure-claim", 3, 10, 4)]
+    assert [(d.rule, d.line, d.column, d.end_line) for d in found] == [
+        ("missing-clinician-referral", 1, 1, 1), ("unhedged-cure-claim", 3, 10, 4)]
 
 
 @pytest.mark.parametrize("src", ["", "<", "<p", "&", "&#", "&#x;", "<a href=>x</a>", "</p></div>",

@@ -95,13 +95,14 @@ def test_a_configuration_broken_later_keeps_the_rules_that_last_loaded(tmp_path,
     config.write_text("ignore: [unhedged-cure-claim]\n", encoding="utf-8")
     client = start()
     uri = client.open(ARTICLE)
-    assert codes(client, uri) == {"undisclosed-affiliate-link"}
+    # (the cure claim still asks for a referral: ignoring a rule never changes another's findings)
+    assert codes(client, uri) == {"undisclosed-affiliate-link", "missing-clinician-referral"}
 
     config.write_text(f"ignore: {DEEP}\n", encoding="utf-8")
     client.notify("workspace/didChangeWatchedFiles", {"changes": [{"uri": config.as_uri(), "type": 2}]})
     assert "keeping the rules that last loaded" in shown(client)
     # the reload re-lints the open document, still without the rule the good configuration turned off
-    assert codes(client, uri) == {"undisclosed-affiliate-link"}
+    assert codes(client, uri) == {"undisclosed-affiliate-link", "missing-clinician-referral"}
     stops_promptly(client)
 
 
@@ -111,7 +112,7 @@ def test_a_reload_that_hangs_is_abandoned_and_shutdown_does_not_wait_for_it(star
     assert "abandoned" in text and "using the built-in rules only" in text, text
     client.still_serving()
     uri = client.open(ARTICLE)
-    assert codes(client, uri) == {"unhedged-cure-claim", "undisclosed-affiliate-link"}
+    assert codes(client, uri) == {"unhedged-cure-claim", "undisclosed-affiliate-link", "missing-clinician-referral"}
 
     # a new reload (the settings changed) hangs as well: the rules in use stay in use
     client.notify("workspace/didChangeConfiguration", {"settings": {"reload_timeout_ms": 300}})

@@ -81,8 +81,11 @@ async def test_hover_explains_the_rule(client):
     assert "**unhedged-cure-claim**" in text
     assert "What to write instead" in text
     assert "FTC" in text  # why: the regulation
-    nothing = await client.text_document_hover_async(types.HoverParams(
+    referral = await client.text_document_hover_async(types.HoverParams(
         text_document=types.TextDocumentIdentifier(uri=uri), position=types.Position(0, 2)))
+    assert "**missing-clinician-referral**" in referral.contents.value  # the claim asks for one, on line 1
+    nothing = await client.text_document_hover_async(types.HoverParams(
+        text_document=types.TextDocumentIdentifier(uri=uri), position=types.Position(1, 0)))
     assert nothing is None
 
 

@@ -11,7 +11,7 @@ import fnmatch
 import io
 import os
 import stat
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -179,6 +179,22 @@ class RulePack:
                 self._add_vocabulary(name, pending, ())
         for path in yaml_files(folder):
             self._add_rule(path)
+        self._link_rules()
+
+    def _link_rules(self) -> None:
+        """Resolve the rules a check names (a document kind's ``trigger_rules``), once all are loaded."""
+        for rule in list(self.rules.values()):
+            named = getattr(rule.check, "rules_named", None)
+            if named is None or not named():
+                continue
+            missing = [r for r in named() if r not in self.rules]
+            if missing:
+                raise RuleError(rule.path, rule.line, 1, f"trigger_rules: no rule {missing[0]!r} is loaded")
+            chained = [r for r in named() if getattr(self.rules[r].check, "rules_named", tuple)()]
+            if chained:  # (no chains, so no cycles: a rule names only rules that name none)
+                raise RuleError(rule.path, rule.line, 1,
+                                f"trigger_rules: {chained[0]!r} has trigger_rules of its own; name rules that have none")
+            self.rules[rule.id] = replace(rule, check=rule.check.linked(self.rules))
 
     def _add_vocabulary(self, name: str, pending: dict, chain: tuple) -> None:
         """Build a vocabulary after the ones it references (from the same pack or earlier packs)."""

@@ -62,5 +62,14 @@ class Rule:
     line: int = 0
 
     def run(self, document):
-        """Yield ``(start, end, message)`` for each finding in ``document``."""
-        return self.check.run(document, self)
+        """Yield ``(start, end, message)`` for each finding in ``document``.
+
+        The findings are kept in the document's cache, so that a check that
+        asks for another rule's findings (a document kind's ``trigger_rules``)
+        does not run that rule a second time.
+        """
+        key = (Rule, self.id, id(self.check))
+        found = document.cache.get(key)
+        if found is None:
+            found = document.cache[key] = tuple(self.check.run(document, self))
+        return iter(found)
